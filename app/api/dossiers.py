@@ -1,0 +1,63 @@
+"""Dossier creation and tracking over JSON."""
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from app.api import bp
+from app.errors import api_error
+from app.extensions import limiter
+from app.models import Dossier, Status
+from app.schemas.dossier import is_uuid
+from app.services import submissions, tracking
+from app.services.tracking import access_token
+
+
+def dossier_summary(dossier: Dossier) -> dict:
+    """What the device keeps about a dossier it sent: code, status and links."""
+    return {
+        "code": dossier.code,
+        "client_id": dossier.client_id,
+        "status": dossier.status,
+        "status_label": str(dossier.status_enum.label),
+        "procedure": dossier.procedure.code,
+        "procedure_name": dossier.procedure.name,
+        "submitted_at": dossier.submitted_at.isoformat() + "Z",
+        "due_date": dossier.due_date.isoformat() if dossier.due_date else None,
+        "receipt_url": url_for("citizen.receipt", code=dossier.code, t=access_token(dossier)),
+    }
+
+
+@bp.post("/dossiers")
+def create_dossier():
+    """Create a dossier from a manifest of blob hashes, exactly once per Idempotency-Key."""
+    key = request.headers.get("Idempotency-Key", "")
+    if not is_uuid(key):
+        return api_error(400, "idempotency_key_required",
+                         _("Thiếu hoặc sai tiêu đề Idempotency-Key (phải là một UUID)."))
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return api_error(400, "invalid_json", _("Nội dung gửi lên không phải JSON hợp lệ."))
+    dossier, created = submissions.create_dossier(payload, key)
+    return jsonify(dossier_summary(dossier)), 201 if created else 200
+
+
+def track_limit() -> str:
+    return current_app.config["TRACK_RATE_LIMIT"]
+
+
+@bp.post("/track")
+@limiter.limit(track_limit)
+def track():
+    """Return a dossier's status and timeline, given its code and phone or ID number."""
+    payload = request.get_json(silent=True) or {}
+    secret = payload.get("secret") or payload.get("phone") or payload.get("id_number") or ""
+    dossier = tracking.lookup(str(payload.get("code", "")), str(secret))
+    if dossier is None:
+        return api_error(404, "not_found", _("Không tìm thấy hồ sơ khớp với thông tin đã nhập."))
+    body = dossier_summary(dossier)
+    body["timeline"] = [
+        {"status": e.to_status, "status_label": str(Status(e.to_status).label),
+         "at": e.created_at.isoformat() + "Z", "note": e.note}
+        for e in dossier.events
+    ]
+    return jsonify(body)

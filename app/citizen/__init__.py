@@ -1,0 +1,7 @@
+"""Citizen pages: catalogue, apply, receipt, tracking."""
+
+from flask import Blueprint
+
+bp = Blueprint("citizen", __name__)
+
+from app.citizen import apply, catalogue, track  # noqa: E402,F401

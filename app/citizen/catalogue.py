@@ -1,0 +1,46 @@
+"""Browse and search the catalogue of procedures."""
+
+from flask import abort, redirect, render_template, request, session, url_for
+
+from app.citizen import bp
+from app.services import catalogue
+
+
+@bp.get("/")
+def home():
+    """Show the search box and the departments."""
+    return render_template("citizen/home.html", agencies=catalogue.agencies_with_counts())
+
+
+@bp.get("/thu-tuc")
+def procedures():
+    """List procedures, filtered by search words, department and field."""
+    query = request.args.get("q", "").strip()[:200]
+    agency_id = request.args.get("co-quan", type=int)
+    field = request.args.get("linh-vuc", "").strip()
+    results = catalogue.search(query, agency_id, field)
+    context = dict(
+        results=results, query=query, agency_id=agency_id, field=field,
+        agencies=catalogue.agencies_with_counts(), fields=catalogue.fields(),
+    )
+    if request.htmx and request.htmx.target == "results":
+        return render_template("citizen/_results.html", **context)
+    return render_template("citizen/procedures.html", **context)
+
+
+@bp.get("/thu-tuc/<code>")
+def procedure(code: str):
+    """Show one procedure: documents, time, fee and how results come back."""
+    proc = catalogue.get_procedure(code) or abort(404)
+    return render_template("citizen/procedure.html", procedure=proc)
+
+
+@bp.get("/ngon-ngu/<lang>")
+def language(lang: str):
+    """Switch the interface language (Vietnamese or English)."""
+    if lang in ("vi", "en"):
+        session["lang"] = lang
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("citizen.home")
+    return redirect(target, 303)

@@ -1,0 +1,54 @@
+"""`flask` commands: seed-demo, create-user, seed-holidays."""
+
+import click
+from flask import Flask
+
+from app.extensions import db
+from app.models import Agency, Role, User
+from app.services import seed
+from app.services.passwords import hash_password
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the catalogue has no procedure yet.")
+    def seed_demo(if_empty: bool):
+        """Load the demo catalogue (centre, 20 departments, procedures) and holidays."""
+        if if_empty and not seed.catalogue_is_empty():
+            click.echo("Catalogue already loaded.")
+            return
+        click.echo(seed.seed_demo())
+
+    @app.cli.command("seed-holidays")
+    @click.argument("first_year", type=int)
+    @click.argument("last_year", type=int)
+    def seed_holidays(first_year: int, last_year: int):
+        """Add Vietnamese public holidays for a range of years to the holiday table."""
+        click.echo(f"{seed.load_holidays(first_year, last_year)} new holiday rows")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--agency", "agency_code", help="Agency code, for department officers.")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--name", default="")
+    def create_user(email: str, role: str, agency_code: str | None, password: str, name: str):
+        """Create an account (staff or citizen)."""
+        agency = None
+        if agency_code:
+            agency = db.session.execute(
+                db.select(Agency).filter_by(code=agency_code)
+            ).scalar_one_or_none()
+            if agency is None:
+                raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
+        if role == Role.DEPARTMENT and agency is None:
+            raise click.BadParameter("department officers need --agency", param_hint="--agency")
+        if db.session.execute(db.select(User).filter_by(email=email.lower())).first():
+            raise click.ClickException(f"{email} already exists")
+        if len(password) < 8:
+            raise click.BadParameter("at least 8 characters", param_hint="--password")
+        user = User(email=email.lower(), name=name or email, role=role, agency=agency,
+                    password_hash=hash_password(password))
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"Created {role} {email}")

@@ -1,0 +1,78 @@
+"""Configuration classes, read from the environment with embedded defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, or one kept in instance/ (never in the repo)."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = None  # filled in by create_app so that importing this module writes nothing
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'motcua.sqlite3'}"
+    )
+    BLOB_STORE = os.environ.get("BLOB_STORE", str(INSTANCE / "blobs"))
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+
+    CENTRE_NAME = os.environ.get("CENTRE_NAME", "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh")
+    AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.00.00.H40")
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+
+    # Upload limits apply to what is sent, after the browser has resized photos.
+    MAX_FILE_BYTES = _int("MAX_FILE_MB", 10) * 1024 * 1024
+    MAX_DOSSIER_BYTES = _int("MAX_DOSSIER_MB", 50) * 1024 * 1024
+    # Werkzeug's hard cap on a request body: a whole dossier plus room for the form fields.
+    MAX_CONTENT_LENGTH = MAX_DOSSIER_BYTES + 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
+    SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a form may stay open for hours on a phone
+
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "application/javascript", "text/javascript",
+        "application/json", "application/manifest+json", "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    TRACK_RATE_LIMIT = "1000 per minute"

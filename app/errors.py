@@ -1,0 +1,55 @@
+"""Error pages in Vietnamese, and JSON errors for the API."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from app.services.errors import DomainError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, details=None):
+    """Return the API's one error shape: {"error", "message", "details"}."""
+    return jsonify(error=code, message=message, details=details), status
+
+
+MESSAGES = {
+    400: lambda: _("Yêu cầu không hợp lệ."),
+    403: lambda: _("Bạn không có quyền xem trang này."),
+    404: lambda: _("Không tìm thấy trang bạn cần."),
+    405: lambda: _("Thao tác này không được hỗ trợ."),
+    413: lambda: _("Dữ liệu gửi lên quá lớn. Mỗi tệp tối đa 10 MB, cả hồ sơ tối đa 50 MB."),
+    429: lambda: _("Bạn thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
+    500: lambda: _("Hệ thống gặp sự cố. Thông tin bạn nhập chưa bị mất; vui lòng thử lại sau."),
+}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return api_error(exc.status, exc.code, exc.message, exc.details)
+        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = MESSAGES.get(status, lambda: exc.description)()
+        if status == 400 and "CSRF" in (exc.description or ""):
+            message = _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang và gửi lại.")
+        if wants_json():
+            return api_error(status, exc.name.lower().replace(" ", "_"), message)
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        if wants_json():
+            return api_error(500, "server_error", MESSAGES[500]())
+        return render_template("errors/error.html", status=500, message=MESSAGES[500]()), 500

@@ -1,0 +1,26 @@
+"""Extensions, created unbound and attached to the app in create_app()."""
+
+from flask_babel import Babel
+from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from htmx_flask import Htmx
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+htmx = Htmx()
+babel = Babel()
+csrf = CSRFProtect()
+compress = Compress()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,14 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from app.models.blob import Blob
+from app.models.catalogue import Agency, Procedure, Requirement
+from app.models.dossier import Document, Dossier, StatusEvent
+from app.models.holiday import Holiday
+from app.models.sequence import DailySequence
+from app.models.status import Channel, Status
+from app.models.user import Role, User
+
+__all__ = [
+    "Agency", "Blob", "Channel", "DailySequence", "Document", "Dossier", "Holiday",
+    "Procedure", "Requirement", "Role", "Status", "StatusEvent", "User",
+]

@@ -1,0 +1,20 @@
+"""A stored file, addressed by the SHA-256 of the bytes the client sent."""
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.time import utcnow
+
+
+class Blob(db.Model):
+    # The address the client knows: SHA-256 of the bytes it uploaded.
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the bytes on disk. It differs from `sha256` only when the server had to
+    # remove location metadata from a photo; the store itself is addressed by this one.
+    storage_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,53 @@
+"""The national status codes (1-10) and channel codes, with their Vietnamese labels."""
+
+from enum import IntEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Status(IntEnum):
+    SUBMITTED = 1
+    ACCEPTED = 2
+    REFUSED = 3
+    PROCESSING = 4
+    SUPPLEMENT = 5
+    AWAITING_PAYMENT = 6
+    WITHDRAWAL_REQUESTED = 7
+    STOPPED = 8
+    RESOLVED = 9
+    RETURNED = 10
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.SUBMITTED: _l("Mới đăng ký"),
+    Status.ACCEPTED: _l("Được tiếp nhận"),
+    Status.REFUSED: _l("Không được tiếp nhận"),
+    Status.PROCESSING: _l("Đang xử lý"),
+    Status.SUPPLEMENT: _l("Yêu cầu bổ sung"),
+    Status.AWAITING_PAYMENT: _l("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    Status.WITHDRAWAL_REQUESTED: _l("Công dân yêu cầu rút hồ sơ"),
+    Status.STOPPED: _l("Dừng xử lý"),
+    Status.RESOLVED: _l("Đã xử lý xong"),
+    Status.RETURNED: _l("Đã trả kết quả"),
+}
+
+
+class Channel(IntEnum):
+    COUNTER = 1
+    ONLINE = 2
+    POST = 3
+
+    @property
+    def label(self):
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.COUNTER: _l("Trực tiếp"),
+    Channel.ONLINE: _l("Trực tuyến"),
+    Channel.POST: _l("Bưu chính công ích"),
+}

@@ -1,0 +1,98 @@
+"""The dossier manifest: what the PWA posts and what the plain form is turned into."""
+
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+
+from app.i18n import N_
+from app.services.identity import check_personal_id, normalise_phone
+
+REQUIRED = {"required": N_("Vui lòng nhập thông tin này."), "null": N_("Vui lòng nhập thông tin này.")}
+
+
+def text(max_len: int, required: bool = True, **kw) -> fields.String:
+    """A trimmed text field with Vietnamese messages."""
+    validators = [validate.Length(max=max_len, error=N_("Tối đa {max} ký tự."))]
+    if required:
+        validators.append(validate.Length(min=1, error=N_("Vui lòng nhập thông tin này.")))
+    return fields.String(
+        required=required, validate=validators, error_messages=REQUIRED | {
+            "invalid": N_("Giá trị không hợp lệ.")}, **kw
+    )
+
+
+class Trimmed(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    def load(self, data, **kw):
+        if isinstance(data, dict):
+            data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+        return super().load(data, **kw)
+
+
+class ApplicantSchema(Trimmed):
+    name = text(255)
+    id_number = text(12)
+    phone = text(20)
+    email = fields.Email(
+        load_default="", validate=validate.Length(max=255),
+        error_messages={"invalid": N_("Địa chỉ email không hợp lệ.")},
+    )
+    address = text(500)
+
+    @validates("id_number")
+    def _id_number(self, value: str, **_):
+        if problem := check_personal_id(value):
+            raise ValidationError(problem)
+
+    @validates("phone")
+    def _phone(self, value: str, **_):
+        if normalise_phone(value) is None:
+            raise ValidationError(
+                N_("Số di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09.")
+            )
+
+    def load(self, data, **kw):
+        if isinstance(data, dict) and data.get("email") == "":
+            data = {k: v for k, v in data.items() if k != "email"}
+        result = super().load(data, **kw)
+        result["phone"] = normalise_phone(result["phone"])
+        return result
+
+
+class DocumentRefSchema(Schema):
+    requirement = fields.Integer(required=True, error_messages=REQUIRED)
+    sha256 = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
+        error_messages=REQUIRED,
+    )
+    name = fields.String(load_default="", validate=validate.Length(max=255))
+
+
+class ManifestSchema(Schema):
+    """A dossier as the device sends it: plain values plus blob hashes per requirement."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    procedure = fields.String(required=True, error_messages=REQUIRED)
+    applicant = fields.Nested(ApplicantSchema, required=True, error_messages=REQUIRED)
+    fields_ = fields.Dict(
+        data_key="fields", keys=fields.String(), values=fields.Raw(allow_none=True),
+        load_default=dict,
+    )
+    documents = fields.List(fields.Nested(DocumentRefSchema), load_default=list)
+    return_method = fields.String(
+        load_default="counter",
+        validate=validate.OneOf(["counter", "post", "electronic"],
+                                error=N_("Cách nhận kết quả không hợp lệ.")),
+    )
+    local_ref = fields.String(load_default="", validate=validate.Length(max=32))
+
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def is_uuid(value: str | None) -> bool:
+    return bool(value) and bool(UUID_RE.match(value.lower()))

@@ -1,0 +1,1 @@
+"""Domain logic. Nothing here touches `request`; failures are raised as DomainError."""

@@ -1,0 +1,98 @@
+"""Content-addressed file storage and the blob records that point into it."""
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+from app.extensions import db
+from app.models.blob import Blob
+from app.services.errors import HashMismatch
+from app.services.uploads import CleanFile, inspect
+
+
+class FolderStore:
+    """Files named by their SHA-256 in a folder tree; writes are atomic."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / key[2:4] / key
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def put(self, data: bytes) -> str:
+        """Store `data` and return its key. A crash never leaves a half file under a key."""
+        key = hashlib.sha256(data).hexdigest()
+        target = self.path(key)
+        if target.is_file():
+            return key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)  # make the rename itself durable
+        finally:
+            os.close(dir_fd)
+        return key
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+
+def store() -> FolderStore:
+    """Return the configured store (a folder; object storage is the multi-server option)."""
+    return FolderStore(current_app.config["BLOB_STORE"])
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def get_blob(sha256: str) -> Blob | None:
+    return db.session.get(Blob, sha256)
+
+
+def save_blob(data: bytes, clean: CleanFile) -> tuple[Blob, bool]:
+    """Store an inspected file under the hash of the bytes that were sent; say if it is new."""
+    address = sha256_hex(data)
+    existing = get_blob(address)
+    if existing is not None and store().has(existing.storage_key):
+        return existing, False
+    key = store().put(clean.data)
+    if existing is not None:  # the record survived but its file was lost: put it back
+        existing.storage_key = key
+        return existing, False
+    blob = Blob(sha256=address, size=len(data), media_type=clean.media_type, storage_key=key)
+    db.session.add(blob)
+    return blob, True
+
+
+def receive_blob(claimed_sha256: str, data: bytes) -> tuple[Blob, bool]:
+    """Verify and keep one uploaded blob (the PUT /api/v1/blobs/<sha256> path)."""
+    actual = sha256_hex(data)
+    if actual != claimed_sha256:
+        raise HashMismatch(
+            "Nội dung tệp không khớp mã SHA-256 đã khai báo; tệp có thể bị hỏng khi gửi.",
+            {"expected": claimed_sha256, "received": actual},
+        )
+    existing = get_blob(actual)
+    if existing is not None and store().has(existing.storage_key):
+        return existing, False
+    clean = inspect(data, current_app.config["MAX_FILE_BYTES"])
+    blob, created = save_blob(data, clean)
+    db.session.commit()
+    return blob, created

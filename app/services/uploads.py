@@ -1,0 +1,109 @@
+"""Judge an uploaded file by its content and make it safe to keep.
+
+Only PDF, JPEG and PNG are accepted, whatever the file is called. Images must decode
+(Pillow's decompression-bomb guard applies) and lose their location metadata; JPEGs are
+cleaned without re-encoding so the photo keeps its quality.
+"""
+
+import io
+import struct
+import warnings
+from dataclasses import dataclass
+
+import filetype
+from flask_babel import gettext as _
+from PIL import Image
+
+from app.services.errors import TooLarge, UnsupportedType
+
+ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpeg", "image/png": "png"}
+GPS_IFD = 0x8825
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    data: bytes  # what will be stored
+    media_type: str
+
+
+def human_size(size: int) -> str:
+    """Format a byte count the way people read it (1,5 MB)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def inspect(data: bytes, max_bytes: int, name: str = "") -> CleanFile:
+    """Check one uploaded file and return what to store; raise TooLarge or UnsupportedType."""
+    label = name or _("Tệp")
+    if len(data) > max_bytes:
+        raise TooLarge(
+            _("%(name)s quá lớn (%(size)s); mỗi tệp tối đa %(max)s.",
+              name=label, size=human_size(len(data)), max=human_size(max_bytes))
+        )
+    kind = filetype.guess(data)
+    media_type = kind.mime if kind else ""
+    if media_type not in ALLOWED:
+        raise UnsupportedType(
+            _("%(name)s không phải tệp PDF, JPEG hoặc PNG. Chỉ nhận ảnh chụp (JPEG, PNG) "
+              "hoặc tệp PDF.", name=label)
+        )
+    if media_type == "application/pdf":
+        if b"%%EOF" not in data[-2048:]:
+            raise UnsupportedType(_("%(name)s là tệp PDF bị hỏng hoặc chưa tải xong.", name=label))
+        return CleanFile(data, media_type)
+    return CleanFile(_clean_image(data, media_type, label), media_type)
+
+
+def _clean_image(data: bytes, media_type: str, label: str) -> bytes:
+    """Decode the image fully, then strip location metadata."""
+    broken = UnsupportedType(_("%(name)s là ảnh bị hỏng, không mở được.", name=label))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                exif = img.getexif()
+                has_gps = GPS_IFD in exif and bool(exif.get_ifd(GPS_IFD))
+                fmt = img.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UnsupportedType(_("%(name)s có kích thước ảnh quá lớn.", name=label)) from exc
+    except Exception as exc:  # Pillow raises many kinds for broken files
+        raise broken from exc
+    if fmt == "JPEG":
+        return _strip_jpeg_location(data, exif if has_gps else None)
+    if fmt == "PNG" and (has_gps or b"iTXt" in data or b"eXIf" in data):
+        return _resave_png(data)
+    return data
+
+
+def _strip_jpeg_location(data: bytes, exif) -> bytes:
+    """Rewrite the EXIF segment without its GPS block and drop XMP, without re-encoding."""
+    out = bytearray(data[:2])
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xDA:  # start of scan: the rest is image data
+            break
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        segment = data[pos : pos + 2 + length]
+        payload = segment[4:]
+        if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
+            if exif is not None:
+                del exif[GPS_IFD]
+                body = b"Exif\x00\x00" + exif.tobytes()
+                segment = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+        elif marker == 0xE1 and payload.startswith(b"http://ns.adobe.com/xap/"):
+            segment = b""  # XMP may carry GPS too, and nothing in it is needed
+        out += segment
+        pos += 2 + length
+    out += data[pos:]
+    return bytes(out)
+
+
+def _resave_png(data: bytes) -> bytes:
+    """Re-save a PNG (lossless) without its metadata chunks."""
+    with Image.open(io.BytesIO(data)) as img:
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,0 +1,57 @@
+"""Template filters and globals: money, dates and labels the way Vietnamese readers expect."""
+
+from datetime import date, datetime
+
+import segno
+from flask import Flask, session
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from app.models.status import Channel, Status
+from app.models.time import to_local
+from app.services.uploads import human_size
+
+
+def vnd(amount: int) -> str:
+    """Format a fee: 200.000 đ (or 'Miễn phí')."""
+    if not amount:
+        return "Miễn phí" if str(get_locale()) == "vi" else "Free"
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(vnd)
+    app.add_template_filter(day)
+    app.add_template_filter(moment)
+    app.add_template_filter(human_size, "size")
+    app.add_template_filter(mask)
+    app.add_template_global(qr_svg)
+
+    @app.context_processor
+    def globals_():
+        return {
+            "Status": Status,
+            "Channel": Channel,
+            "centre_name": app.config["CENTRE_NAME"],
+            "lang": session.get("lang", "vi"),
+        }
+
+
+def qr_svg(data: str) -> Markup:
+    """Return an inline SVG QR code (segno draws only modules, no text from `data`)."""
+    return Markup(segno.make(data, error="m").svg_inline(scale=3, border=2, title=None))
+
+
+def mask(value: str, keep: int = 3) -> str:
+    """Hide the middle of an ID or phone number on screen: 079•••••••23."""
+    if len(value) <= keep * 2:
+        return value
+    return value[:keep] + "•" * (len(value) - keep - 2) + value[-2:]

@@ -1,0 +1,1 @@
+// Service worker: built in the offline-first issue.
