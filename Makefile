@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint translations install install-dev bench clean
+.PHONY: run test lint translations messages install install-dev bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
@@ -25,6 +25,11 @@ install-dev: $(VENV)/.installed-dev
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null
+
+# After changing user-facing strings: extract them and merge into the English catalogue.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: install translations
 	$(FLASK) db upgrade

@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from app.config import Config, _secret_key
 from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -10,6 +10,8 @@ from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manag
 
 def select_locale() -> str:
     """Vietnamese unless the person chose English (cookie) or asked for it by ?lang=."""
+    if not has_request_context():  # CLI, workers: messages go out in Vietnamese
+        return "vi"
     lang = request.args.get("lang") or session.get("lang")
     return lang if lang in ("vi", "en") else "vi"
 

@@ -1,6 +1,6 @@
 """Dossier creation and tracking over JSON."""
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from app.api import bp
@@ -9,7 +9,7 @@ from app.extensions import limiter
 from app.models import Dossier, Status
 from app.schemas.dossier import is_uuid
 from app.services import submissions, tracking
-from app.services.tracking import access_token
+from app.services.tracking import access_token, track_limit
 
 
 def dossier_summary(dossier: Dossier) -> dict:
@@ -41,12 +41,8 @@ def create_dossier():
     return jsonify(dossier_summary(dossier)), 201 if created else 200
 
 
-def track_limit() -> str:
-    return current_app.config["TRACK_RATE_LIMIT"]
-
-
 @bp.post("/track")
-@limiter.limit(track_limit)
+@limiter.shared_limit(track_limit, scope="track")
 def track():
     """Return a dossier's status and timeline, given its code and phone or ID number."""
     payload = request.get_json(silent=True) or {}

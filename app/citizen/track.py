@@ -1,16 +1,13 @@
 """Tracking: code plus phone or ID number, then the status page."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import limiter
 from app.services import tracking
-
-
-def track_limit() -> str:
-    return current_app.config["TRACK_RATE_LIMIT"]
+from app.services.tracking import track_limit
 
 
 @bp.get("/tra-cuu")
@@ -20,7 +17,7 @@ def track_form():
 
 
 @bp.post("/tra-cuu")
-@limiter.limit(track_limit, methods=["POST"])
+@limiter.shared_limit(track_limit, scope="track")
 def track():
     """Look the dossier up; a wrong pair reads exactly like an unknown code."""
     code = request.form.get("code", "").strip()

@@ -9,7 +9,9 @@ from flask import current_app
 
 from app.extensions import db
 from app.models.blob import Blob
+from app.models.time import utcnow
 from app.services.errors import HashMismatch
+from app.services.sql import insert
 from app.services.uploads import CleanFile, inspect
 
 
@@ -67,7 +69,11 @@ def get_blob(sha256: str) -> Blob | None:
 
 
 def save_blob(data: bytes, clean: CleanFile) -> tuple[Blob, bool]:
-    """Store an inspected file under the hash of the bytes that were sent; say if it is new."""
+    """Store an inspected file under the hash of the bytes that were sent; say if it is new.
+
+    Two requests may carry the same photo at once (a double tap): the row is inserted with
+    ON CONFLICT DO NOTHING so the second simply finds the first one's.
+    """
     address = sha256_hex(data)
     existing = get_blob(address)
     if existing is not None and store().has(existing.storage_key):
@@ -76,9 +82,12 @@ def save_blob(data: bytes, clean: CleanFile) -> tuple[Blob, bool]:
     if existing is not None:  # the record survived but its file was lost: put it back
         existing.storage_key = key
         return existing, False
-    blob = Blob(sha256=address, size=len(data), media_type=clean.media_type, storage_key=key)
-    db.session.add(blob)
-    return blob, True
+    stmt = insert(Blob).values(
+        sha256=address, size=len(data), media_type=clean.media_type, storage_key=key,
+        created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=[Blob.sha256])
+    created = db.session.execute(stmt).rowcount == 1
+    return db.session.get(Blob, address), created
 
 
 def receive_blob(claimed_sha256: str, data: bytes) -> tuple[Blob, bool]:

@@ -2,11 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from app.extensions import db
 from app.models.sequence import DailySequence
 from app.services.errors import DomainError
+from app.services.sql import insert
 
 MAX_PER_DAY = 9999
 
@@ -22,8 +21,7 @@ def allocate_code(agency_code: str, day: date) -> str:
     submissions queue behind each other; a rollback gives the number back, which keeps the
     sequence gap-free.
     """
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(DailySequence).values(agency_code=agency_code, day=day, last=1)
+    stmt = insert(DailySequence).values(agency_code=agency_code, day=day, last=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[DailySequence.agency_code, DailySequence.day],
         set_={"last": DailySequence.last + 1},

@@ -42,26 +42,32 @@ def find_by_client_id(client_id: str) -> Dossier | None:
 
 
 def validate_manifest(payload: dict) -> tuple[dict, Procedure]:
-    """Validate a manifest against its procedure; raise Invalid with per-field messages."""
+    """Validate a manifest against its procedure; raise Invalid with every per-field message."""
+    payload = payload if isinstance(payload, dict) else {}
+    errors: dict[str, list[str]] = {}
     try:
-        clean = ManifestSchema().load(payload if isinstance(payload, dict) else {})
+        clean = ManifestSchema().load(payload)
     except ValidationError as exc:
-        raise Invalid(_("Hồ sơ còn thông tin chưa hợp lệ."), flatten_errors(exc.messages)) from exc
+        errors = flatten_errors(exc.messages)
+        clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
     procedure = db.session.execute(
-        db.select(Procedure).filter_by(code=clean["procedure"], active=True)
+        db.select(Procedure).filter_by(code=str(payload.get("procedure", "")), active=True)
     ).scalar_one_or_none()
     if procedure is None:
         raise Invalid(_("Không tìm thấy thủ tục này."), {"procedure": [_("Thủ tục không tồn tại.")]})
-    clean["fields"], errors = validate_fields(procedure.form_fields, clean.pop("fields_"))
+    raw_fields = payload.get("fields") if isinstance(payload.get("fields"), dict) else {}
+    clean["fields"], field_errors = validate_fields(procedure.form_fields, raw_fields)
+    clean.pop("fields_", None)
+    errors |= field_errors
+    documents = clean.get("documents") or []
     by_requirement = {r.id: r for r in procedure.requirements}
-    given = {d["requirement"] for d in clean["documents"]}
-    for ref in clean["documents"]:
-        if ref["requirement"] not in by_requirement:
-            errors.setdefault("documents", []).append(_("Giấy tờ không thuộc thủ tục này."))
+    given = {d["requirement"] for d in documents}
+    if any(ref["requirement"] not in by_requirement for ref in documents):
+        errors.setdefault("documents", []).append(_("Giấy tờ không thuộc thủ tục này."))
     for req in procedure.requirements:
         if req.mandatory and req.id not in given:
             errors[f"documents.{req.id}"] = [_("Vui lòng đính kèm giấy tờ này.")]
-    if clean["return_method"] == "post" and not procedure.postal_allowed:
+    if clean.get("return_method") == "post" and not procedure.postal_allowed:
         errors["return_method"] = [_("Thủ tục này không nhận trả kết quả qua bưu chính.")]
     if errors:
         raise Invalid(_("Hồ sơ còn thông tin chưa hợp lệ."), errors)

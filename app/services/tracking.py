@@ -13,6 +13,11 @@ from app.services.identity import normalise_phone
 RECEIPT_MAX_AGE = 60 * 60 * 24 * 90  # a receipt link works for 90 days
 
 
+def track_limit() -> str:
+    """The lookup rate limit, shared by the tracking page and the API (one bucket per client)."""
+    return current_app.config["TRACK_RATE_LIMIT"]
+
+
 def lookup(code: str, secret: str) -> Dossier | None:
     """Return the dossier if `secret` is its applicant's phone or ID number, else None.
 

@@ -1,0 +1,94 @@
+"""Tracking by code plus phone or ID number; no way to enumerate dossiers."""
+
+import pytest
+
+from app.extensions import db
+from app.models import Dossier
+from tests.helpers import (
+    VALID_ID, VALID_PHONE, csrf_token, jpeg_bytes, make_procedure, manifest, new_key, post_dossier,
+    put_blob,
+)
+
+
+@pytest.fixture
+def dossier(client, ctx):
+    proc = make_procedure()
+    a, b = jpeg_bytes(), jpeg_bytes(color=(0, 90, 0))
+    put_blob(client, a)
+    put_blob(client, b)
+    post_dossier(client, manifest(proc, [(0, a), (1, b)]), new_key())
+    return db.session.execute(db.select(Dossier)).scalar_one()
+
+
+def track_page(client, code, secret):
+    token = csrf_token(client.get("/tra-cuu").get_data(as_text=True))
+    return client.post("/tra-cuu", data={"csrf_token": token, "code": code, "secret": secret})
+
+
+@pytest.mark.parametrize("secret", [VALID_PHONE, VALID_ID, "091 234 5678", "+84912345678"])
+def test_track_page_with_phone_or_id(app, dossier, secret):
+    client = app.test_client()
+    response = track_page(client, dossier.code.lower(), secret)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert dossier.code in page
+    assert "Mới đăng ký" in page
+    assert "Tiếp theo" in page and "không cần đến cơ quan" in page  # what happens next
+
+
+def test_wrong_pair_reads_exactly_like_unknown_code(app, dossier):
+    client = app.test_client()
+    wrong = track_page(client, dossier.code, "0987000111")
+    unknown = track_page(client, dossier.code[:-4] + "9999", VALID_PHONE)
+    assert wrong.status_code == unknown.status_code == 404
+    strip = lambda r: r.get_data(as_text=True).replace(dossier.code[:-4] + "9999", dossier.code)  # noqa: E731
+    assert strip(wrong).split("<main")[1] == strip(unknown).split("<main")[1]
+    assert client.get(f"/ho-so/{dossier.code}").status_code == 404
+
+
+def test_track_api(app, dossier):
+    client = app.test_client()
+    response = client.post("/api/v1/track", json={"code": dossier.code, "secret": VALID_ID})
+    assert response.status_code == 200
+    body = response.json
+    assert body["status"] == 1 and body["status_label"] == "Mới đăng ký"
+    assert body["due_date"] == dossier.due_date.isoformat()
+    assert [e["status"] for e in body["timeline"]] == [1]
+    assert "applicant" not in body and VALID_ID not in response.get_data(as_text=True)
+
+
+def test_track_api_wrong_pair_and_unknown_are_identical(app, dossier):
+    client = app.test_client()
+    wrong = client.post("/api/v1/track", json={"code": dossier.code, "secret": "0987000111"})
+    unknown = client.post("/api/v1/track", json={"code": "000.00.00.H40-000000-0001",
+                                                 "secret": VALID_PHONE})
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.json == unknown.json
+
+
+def test_lookups_are_rate_limited_per_client(app, dossier):
+    app.config["TRACK_RATE_LIMIT"] = "3 per minute"
+    client = app.test_client()
+    codes = [client.post("/api/v1/track", json={"code": f"X-{i}", "secret": "1"}).status_code
+             for i in range(4)]
+    assert codes == [404, 404, 404, 429]
+    limited = client.post("/api/v1/track", json={"code": dossier.code, "secret": VALID_PHONE})
+    assert limited.status_code == 429
+    assert "quá nhanh" in limited.json["message"]
+    page = track_page(client, dossier.code, VALID_PHONE)
+    assert page.status_code == 429
+
+
+def test_english_can_be_switched_on(app, dossier):
+    client = app.test_client()
+    client.get("/ngon-ngu/en?next=/tra-cuu")
+    page = client.get("/tra-cuu").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Track a dossier" in page
+    client.get("/ngon-ngu/vi")
+    assert "Tra cứu hồ sơ" in client.get("/tra-cuu").get_data(as_text=True)
+
+
+def test_language_switch_does_not_redirect_off_site(client):
+    response = client.get("/ngon-ngu/en?next=//evil.example/")
+    assert response.headers["Location"] == "/"
