@@ -34,7 +34,7 @@ messages: $(VENV)/.installed
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --port $(PORT) --debug
+	$(FLASK) run --port $(PORT)
 
 test: install-dev translations
 	$(BIN)/ruff check app tests bench
