@@ -47,13 +47,21 @@ def create_app(config: type | object = Config) -> Flask:
         auth,  # noqa: F401  (user loader)
         models,  # noqa: F401  (registers the tables)
     )
+    from app.account import bp as account_bp
     from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
     from app.citizen import bp as citizen_bp
+    from app.postal_desk import bp as postal_desk_bp
     from app.pwa import bp as pwa_bp
+    from app.staff import bp as staff_bp
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(postal_desk_bp, url_prefix="/staff/buu-chinh")
+    app.register_blueprint(account_bp)
     csrf.exempt(api_bp)  # JSON API: guarded by required JSON/custom headers instead, see api/
 
     from app import cli, errors, security, templating

@@ -10,6 +10,8 @@ from app.services.passwords import hash_password
 
 
 def register(app: Flask) -> None:
+    register_worker(app)
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the catalogue has no procedure yet.")
     def seed_demo(if_empty: bool):
@@ -52,3 +54,24 @@ def register(app: Flask) -> None:
         db.session.add(user)
         db.session.commit()
         click.echo(f"Created {role} {email}")
+
+
+def register_worker(app: Flask) -> None:
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+    @click.option("--interval", default=5.0, help="Seconds to wait when nothing is due.")
+    @click.option("--batch", default=50, help="Messages claimed at a time.")
+    def worker(once: bool, interval: float, batch: int):
+        """Deliver queued notifications (email, SMS) with retries; safe to run several."""
+        import time
+
+        from app.services.delivery import deliver_batch
+
+        while True:
+            sent, failed = deliver_batch(batch)
+            if sent or failed:
+                click.echo(f"sent {sent}, failed {failed}")
+            if once:
+                return
+            if not (sent or failed):
+                time.sleep(interval)

@@ -46,6 +46,20 @@ class Config:
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute")
 
+    # Where links in messages point (the public address of this service).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Mot Cua <no-reply@motcua.local>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # Dotted path of an SmsGateway class; empty: no SMS. "app.services.sms:SpoolGateway"
+    # writes them to SMS_SPOOL for trying things out.
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
+    SMS_SPOOL = os.environ.get("SMS_SPOOL", str(INSTANCE / "sms.log"))
+
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import segno
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
             "Status": Status,
             "Channel": Channel,
             "centre_name": app.config["CENTRE_NAME"],
-            "lang": session.get("lang", "vi"),
+            "lang": session.get("lang", "vi") if has_request_context() else "vi",
         }
 
 

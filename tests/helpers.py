@@ -1,10 +1,13 @@
 """Small factories shared by the tests (make_* functions) and real test files."""
 
+import contextvars
 import hashlib
 import io
 import re
 import uuid
 
+from flask import has_app_context
+from flask.testing import FlaskClient
 from PIL import Image
 
 from app.extensions import db
@@ -114,3 +117,86 @@ def client_id_of(html: str) -> str:
     match = re.search(r'name="client_id" value="([^"]+)"', html)
     assert match, "the form has no client_id"
     return match.group(1)
+
+
+# --- Staff workspace -------------------------------------------------------------------------
+
+STAFF_PASSWORD = "mat-khau-cua-can-bo"
+_HASHES: dict[str, str] = {}
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose requests never share `g` with the test's own app context.
+
+    Flask reuses an app context that is already pushed (the `ctx` fixture's), so `g`, and
+    with it Flask-Login's cached user and Flask-WTF's CSRF token, would leak from one
+    request to the next. Each request here runs in an empty contextvars context instead,
+    as it does in production; the test's session is expired afterwards so it reads fresh.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+def fresh_client(app) -> FreshContextClient:
+    return FreshContextClient(app, app.response_class, use_cookies=True)
+
+
+def make_user(role: str = "reception", agency: Agency | None = None, email: str | None = None,
+              name: str | None = None, password: str = STAFF_PASSWORD, active: bool = True):
+    """An account of the given role (department officers need an agency)."""
+    from argon2 import PasswordHasher
+
+    from app.models import User
+
+    if password not in _HASHES:
+        # Argon2id as in production, but cheap: verifying reads the cost from the hash itself,
+        # so hundreds of test sign-ins stay fast.
+        _HASHES[password] = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(password)
+    user = User(email=email or f"{role}-{uuid.uuid4().hex[:8]}@motcua.test", name=name or f"Cán bộ {role}",
+                role=role, agency=agency, active=active, password_hash=_HASHES[password])
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def sign_in(client, user, password: str = STAFF_PASSWORD):
+    """Sign `user` (an account or its e-mail) in through the real form, CSRF token and all."""
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    email = user if isinstance(user, str) else user.email
+    response = client.post("/dang-nhap", data={
+        "email": email, "password": password, "csrf_token": csrf_token(page)})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response
+
+
+def form_post(client, url: str, data: dict | None = None, page: str = "/staff/", **kw):
+    """POST a form the way a browser does, with the CSRF token from a page of the session."""
+    html = client.get(page).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token(html), **(data or {})}, **kw)
+
+
+def make_dossier(proc: Procedure, *, received=None, channel: int = 2, actor=("citizen", None, ""),
+                 **manifest_kw):
+    """A submitted dossier (status 1) made through the real create_dossier path."""
+    from app.services import blobs, submissions
+    from app.services.uploads import inspect
+
+    docs = []
+    for i, data in enumerate([jpeg_bytes(), pdf_bytes(f"doc {uuid.uuid4()}")]):
+        blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
+        docs.append((i, data))
+    db.session.commit()
+    dossier, _created = submissions.create_dossier(
+        manifest(proc, docs, **manifest_kw), new_key(), received=received, channel=channel, actor=actor)
+    return dossier
+
+
+def load_test_holidays(*years: int) -> None:
+    """Fill the holiday table from the `holidays` package for these years."""
+    from app.services.seed import load_holidays
+
+    load_holidays(min(years), max(years))

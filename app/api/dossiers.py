@@ -3,6 +3,7 @@
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
+from app.account.current import owner_id
 from app.api import bp
 from app.errors import api_error
 from app.extensions import limiter
@@ -37,7 +38,7 @@ def create_dossier():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return api_error(400, "invalid_json", _("Nội dung gửi lên không phải JSON hợp lệ."))
-    dossier, created = submissions.create_dossier(payload, key)
+    dossier, created = submissions.create_dossier(payload, key, owner_id=owner_id())
     return jsonify(dossier_summary(dossier)), 201 if created else 200
 
 

@@ -8,6 +8,7 @@ from app.api import bp
 from app.extensions import db
 from app.models import Procedure
 from app.schemas.dossier import ManifestSchema
+from app.schemas.postal import PostalRequestSchema
 
 
 @bp.get("/procedures")
@@ -70,6 +71,20 @@ def build_spec() -> dict:
         "responses": {"200": {"description": "found"},
                       "404": err | {"description": "no dossier matches the pair"},
                       "429": err | {"description": "too many lookups"}},
+    }})
+    spec.components.schema("PostalRequest", schema=PostalRequestSchema)
+    spec.path(path="/api/v1/dossiers/{code}/postal-requests", operations={"post": {
+        "summary": "Ask for the result (or the originals) by post, exactly once; authorised by "
+                   "`token` (signed link) or `secret` (phone or ID number) in the body",
+        "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                       {"name": "Idempotency-Key", "in": "header", "required": True,
+                        "schema": {"type": "string", "format": "uuid"}}],
+        "requestBody": {"content": {"application/json": {"schema": "PostalRequest"}}},
+        "responses": {"201": {"description": "registered"},
+                      "200": {"description": "same key and payload: the existing request"},
+                      "404": err | {"description": "no dossier matches the proof"},
+                      "409": err | {"description": "idempotency_conflict or a request already active"},
+                      "422": err | {"description": "procedure excluded, invalid address or ward"}},
     }})
     return spec.to_dict()
 

@@ -1,9 +1,11 @@
 """Which dossiers this browser may open: ones it submitted or looked up, or a signed link."""
 
 from flask import abort, request, session
+from flask_login import current_user
 
 from app.extensions import db
 from app.models import Dossier
+from app.services.accounts import can_see
 from app.services.tracking import from_token
 
 MAX_REMEMBERED = 20
@@ -24,6 +26,8 @@ def dossier_or_404(code: str) -> Dossier:
             grant(dossier)
             return dossier
     dossier = db.session.execute(db.select(Dossier).filter_by(code=code)).scalar_one_or_none()
-    if dossier is None or dossier.id not in session.get("seen", []):
+    if dossier is None:
+        abort(404)
+    if dossier.id not in session.get("seen", []) and not can_see(current_user, dossier):
         abort(404)
     return dossier

@@ -5,10 +5,11 @@ import uuid
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.account.current import default_return_method, owner_id
 from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
-from app.services import blobs, catalogue, submissions
+from app.services import blobs, catalogue, postal, submissions
 from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
 from app.services.tracking import access_token
 from app.services.uploads import inspect
@@ -18,7 +19,8 @@ from app.services.uploads import inspect
 def apply_form(code: str):
     """Show the apply form, with a fresh client id so a double submit makes one dossier."""
     proc = catalogue.get_procedure(code) or abort(404)
-    return render_template("citizen/apply.html", procedure=proc, values={},
+    values = {"return_method": default_return_method()} if proc.postal_allowed else {}
+    return render_template("citizen/apply.html", procedure=proc, values=values,
                            client_id=str(uuid.uuid4()), kept={}, errors={})
 
 
@@ -47,7 +49,7 @@ def apply(code: str):
                           for rid, refs in kept.items() for r in refs],
             "return_method": form.get("return_method", "counter"),
         }
-        dossier, _created = submissions.create_dossier(manifest, client_id)
+        dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id())
     except DomainError as exc:
         db.session.rollback()
         status = exc.status
@@ -122,4 +124,7 @@ def _receive_files(proc) -> dict[int, list[dict]]:
 def receipt(code: str):
     """Show the printable receipt and appointment slip (Mẫu 01)."""
     dossier = dossier_or_404(code)
-    return render_template("citizen/receipt.html", dossier=dossier)
+    # Chose "by post" when applying: the address comes next, on the postal request page.
+    pending = (dossier.return_method == "post" and dossier.status in postal.OPEN
+               and postal.latest(dossier) is None)
+    return render_template("citizen/receipt.html", dossier=dossier, postal_pending=pending)

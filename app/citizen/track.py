@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import limiter
-from app.services import tracking
+from app.services import postal, tracking
 from app.services.tracking import track_limit
 
 
@@ -34,4 +34,4 @@ def track():
 def status(code: str):
     """Show where the dossier is, its timeline and what happens next."""
     dossier = dossier_or_404(code)
-    return render_template("citizen/status.html", dossier=dossier)
+    return render_template("citizen/status.html", dossier=dossier, current=postal.latest(dossier))

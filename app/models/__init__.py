@@ -4,11 +4,17 @@ from app.models.blob import Blob
 from app.models.catalogue import Agency, Procedure, Requirement
 from app.models.dossier import Document, Dossier, StatusEvent
 from app.models.holiday import Holiday
+from app.models.notification import Notification
+from app.models.organisation import Membership, Organisation, SavedAddress
+from app.models.postal import PostalRequest
+from app.models.rating import Level, Rating
 from app.models.sequence import DailySequence
 from app.models.status import Channel, Status
+from app.models.supplement import SupplementRequest
 from app.models.user import Role, User
 
 __all__ = [
-    "Agency", "Blob", "Channel", "DailySequence", "Document", "Dossier", "Holiday",
-    "Procedure", "Requirement", "Role", "Status", "StatusEvent", "User",
+    "Agency", "Blob", "Channel", "DailySequence", "Document", "Dossier", "Holiday", "Level", "Notification",
+    "Membership", "Organisation", "PostalRequest", "Procedure", "Rating", "Requirement", "Role",
+    "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User",
 ]

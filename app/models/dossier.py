@@ -3,12 +3,13 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.catalogue import Agency, Procedure
 from app.models.status import Status
 from app.models.time import utcnow
+from app.services.text import fold  # a pure function: no cycle, no app needed
 
 
 class Dossier(db.Model):
@@ -28,7 +29,7 @@ class Dossier(db.Model):
     applicant_address: Mapped[str] = mapped_column(String(500))
     applicant_kind: Mapped[str] = mapped_column(String(16), default="citizen")
     tax_code: Mapped[str] = mapped_column(String(14), default="")
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     channel: Mapped[int] = mapped_column(default=2)
     status: Mapped[int] = mapped_column(default=Status.SUBMITTED)
@@ -39,6 +40,13 @@ class Dossier(db.Model):
     returned_at: Mapped[datetime | None]
     return_method: Mapped[str] = mapped_column(String(16), default="counter")
     form_data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The applicant's name folded (lower case, no diacritics): what staff search matches.
+    search_name: Mapped[str] = mapped_column(String(255), default="")
+    # The local day the processing clock stopped: at a supplement request (cleared when it
+    # is answered) or when the result was ready. Overdue compares it with due_date.
+    clock_stopped_on: Mapped[date | None]
+    # How many supplement requests were made: more than one counts as overdue (national rule).
+    supplement_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Bumped on every change: the second of two officers acting at once is refused.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -55,11 +63,26 @@ class Dossier(db.Model):
     __table_args__ = (
         Index("ix_dossier_agency_status_due", "agency_id", "status", "due_date"),
         Index("ix_dossier_submitted_at", "submitted_at"),
+        Index("ix_dossier_accepted_at", "accepted_at"),
+        Index("ix_dossier_finished_at", "finished_at"),
+        # The staff queue (see services/queue.py and bench/staff_queue.py): per-status counts
+        # and the overdue test read only this index; "all statuses" walks due_date in order.
+        Index("ix_dossier_queue", "status", "due_date", "clock_stopped_on", "supplement_count"),
+        Index("ix_dossier_due", "due_date", "id"),
+        Index("ix_dossier_procedure_status_due", "procedure_id", "status", "due_date"),
+        Index("ix_dossier_channel_status_due", "channel", "status", "due_date"),
+        Index("ix_dossier_search_name", "search_name", "status", "due_date", "id"),
     )
 
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+    @validates("applicant_name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        # Kept in step here so that every way a dossier is made (form, API, counter) is found.
+        self.search_name = fold(value or "")[:255]
+        return value
 
 
 class Document(db.Model):

@@ -1,19 +1,17 @@
-"""Installable-app plumbing: manifest, service worker, offline page, health check."""
+"""Installable-app plumbing: manifest, service worker, device-only pages, health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, jsonify, render_template
 
 from app.extensions import db
 
 bp = Blueprint("pwa", __name__)
 
 
-@bp.get("/sw.js")
-def service_worker():
-    """Serve the service worker from the root so its scope is the whole site."""
-    folder = current_app.root_path.rsplit("/", 1)[0] + "/service_worker"
-    response = send_from_directory(folder, "sw.js", mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+@bp.record_once
+def _register_assets(state) -> None:
+    from app.pwa import assets
+
+    assets.register(state.app)
 
 
 @bp.get("/offline")
@@ -22,8 +20,23 @@ def offline():
     return render_template("pwa/offline.html")
 
 
+@bp.get("/hop-thu-di")
+def outbox():
+    """Show what this device is waiting to send; the list itself lives on the device."""
+    return render_template("pwa/outbox.html")
+
+
+@bp.get("/ho-so-cua-toi")
+def my_dossiers():
+    """Show the dossiers this device sent or looked up, with their last known status."""
+    return render_template("pwa/my_dossiers.html")
+
+
 @bp.get("/healthz")
 def healthz():
     """Say whether the app can reach its database."""
     db.session.execute(db.text("SELECT 1"))
     return jsonify(status="ok")
+
+
+from app.pwa import worker  # noqa: E402,F401  (manifest and service worker routes)

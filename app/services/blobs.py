@@ -85,8 +85,8 @@ def save_blob(data: bytes, clean: CleanFile) -> tuple[Blob, bool]:
     stmt = insert(Blob).values(
         sha256=address, size=len(data), media_type=clean.media_type, storage_key=key,
         created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=[Blob.sha256])
-    created = db.session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=[Blob.sha256]).returning(Blob.sha256)
+    created = db.session.execute(stmt).first() is not None  # rowcount is not portable here
     return db.session.get(Blob, address), created
 
 

@@ -77,3 +77,16 @@ def due_date(
 def extend_by_pause(due: date, paused_working_days: int, cal: WorkCalendar) -> date:
     """Push an appointment date back by the working days the clock was paused."""
     return cal.add_working_days(due, paused_working_days)
+
+
+def working_days_after(start: date, end: date, cal: WorkCalendar) -> int:
+    """Count the working days d with start < d <= end (0 when end is not after start).
+
+    A supplement answered on day `end` counts like a new receipt: the clock resumes the
+    working day after, so the days in (request day, answer day] are the paused ones.
+    """
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += cal.is_working_day(day)
+    return count

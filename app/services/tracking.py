@@ -54,3 +54,16 @@ def from_token(token: str) -> Dossier | None:
         return None
     dossier = db.session.get(Dossier, dossier_id)
     return dossier if dossier is not None and dossier.client_id[:8] == check else None
+
+
+def authorise(code: str, payload: dict) -> Dossier | None:
+    """Return the dossier if the caller holds its signed link or knows its phone / ID number.
+
+    Shared by every citizen write on the API (supplements, postal requests): the outbox
+    sends the proof with each replay, so nothing depends on a session cookie.
+    """
+    token = str(payload.get("token") or "")
+    if token:
+        dossier = from_token(token)
+        return dossier if dossier is not None and dossier.code == code else None
+    return lookup(code, str(payload.get("secret") or ""))

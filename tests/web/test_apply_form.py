@@ -6,7 +6,13 @@ import threading
 from app.extensions import db
 from app.models import Blob, Dossier
 from tests.helpers import (
-    VALID_ID, client_id_of, csrf_token, jpeg_bytes, make_procedure, pdf_bytes, sha,
+    VALID_ID,
+    client_id_of,
+    csrf_token,
+    jpeg_bytes,
+    make_procedure,
+    pdf_bytes,
+    sha,
 )
 
 

@@ -5,7 +5,14 @@ import pytest
 from app.extensions import db
 from app.models import Dossier
 from tests.helpers import (
-    VALID_ID, VALID_PHONE, csrf_token, jpeg_bytes, make_procedure, manifest, new_key, post_dossier,
+    VALID_ID,
+    VALID_PHONE,
+    csrf_token,
+    jpeg_bytes,
+    make_procedure,
+    manifest,
+    new_key,
+    post_dossier,
     put_blob,
 )
 

@@ -1,0 +1,134 @@
+"""A business's pages: its dossiers (filters, CSV), members, saved addresses, bulk postal."""
+
+import csv
+import io
+import uuid
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.account import bp
+from app.extensions import db
+from app.models import SavedAddress, Status
+from app.schemas import flatten_errors
+from app.schemas.postal import PostalRequestSchema
+from app.services import accounts, organisations, places, postal
+from app.services.actors import Actor
+from app.services.errors import DomainError, Invalid
+
+
+def _org(org_id: int, owner: bool = False):
+    member = organisations.membership(current_user, org_id)  # 404 for anyone else's
+    if owner and member.role != "owner":
+        abort(403)
+    return member.organisation
+
+
+def _filters() -> tuple[int | None, str]:
+    status = request.args.get("status", "")
+    return (int(status) if status.isdigit() else None), request.args.get("q", "")
+
+
+def _page(org, status: int = 200, **extra):
+    state, q = _filters()
+    return render_template("account/organisation.html", org=org,
+                           dossiers=organisations.dossiers(org, state, q), state=state, q=q,
+                           Status=Status, places=places, provinces=places.provinces(),
+                           is_owner=organisations.membership(current_user, org.id).role == "owner",
+                           errors=extra.pop("errors", {}), client_id=str(uuid.uuid4()),
+                           **extra), status
+
+
+@bp.get("/to-chuc/<int:org_id>")
+@login_required
+def organisation(org_id: int):
+    """List the organisation's dossiers with filters, its members and addresses."""
+    return _page(_org(org_id))
+
+
+@bp.get("/to-chuc/<int:org_id>/ho-so.csv")
+@login_required
+def export(org_id: int):
+    """Download the organisation's dossiers (as filtered) as CSV."""
+    org = _org(org_id)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["ma_ho_so", "thu_tuc", "nguoi_nop", "trang_thai", "ngay_nop", "ngay_hen_tra"])
+    for d in organisations.dossiers(org, *_filters()):
+        writer.writerow([d.code, d.procedure.name, d.applicant_name, str(d.status_enum.label),
+                         d.submitted_at.date().isoformat(), d.due_date.isoformat() if d.due_date else ""])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="ho-so-{org.tax_code}.csv"'})
+
+
+@bp.post("/to-chuc/<int:org_id>/thanh-vien")
+@login_required
+def add_member(org_id: int):
+    """Add an existing account as a member (owners only)."""
+    org = _org(org_id, owner=True)
+    try:
+        organisations.add_member(org, accounts.find_user(request.form.get("login", "")))
+    except Invalid as exc:
+        return _page(org, 422, errors=exc.details, summary=exc.message)
+    flash(_("Đã thêm thành viên."))
+    return redirect(url_for("account.organisation", org_id=org.id), 303)
+
+
+@bp.post("/to-chuc/<int:org_id>/dia-chi")
+@login_required
+def add_address(org_id: int):
+    """Save a postal address for later requests."""
+    org = _org(org_id)
+    form = {k: request.form.get(k, "") for k in ("recipient_name", "phone", "street", "province", "ward")}
+    try:
+        clean = PostalRequestSchema().load(form | {"direction": "result"})
+    except ValidationError as exc:
+        return _page(org, 422, errors=flatten_errors(exc.messages), summary=_("Địa chỉ chưa hợp lệ."))
+    db.session.add(SavedAddress(organisation_id=org.id, label=request.form.get("label", "")[:100],
+                                recipient_name=clean["recipient_name"], phone=clean["phone"],
+                                street=clean["street"], province_code=clean["province"],
+                                ward_code=clean["ward"]))
+    db.session.commit()
+    return redirect(url_for("account.organisation", org_id=org.id), 303)
+
+
+@bp.post("/to-chuc/<int:org_id>/buu-chinh")
+@login_required
+def bulk_postal(org_id: int):
+    """Ask for postal return of several dossiers at once, to one saved address."""
+    org = _org(org_id)
+    address = organisations.address(org, int(request.form.get("address", "0") or 0))
+    batch_key = request.form.get("client_id", "")
+    mine = {d.code: d for d in organisations.dossiers(org)}
+    body = {"direction": "result", "recipient_name": address.recipient_name, "phone": address.phone,
+            "street": address.street, "province": address.province_code, "ward": address.ward_code}
+    done, problems = 0, []
+    for code in request.form.getlist("codes"):
+        dossier = mine.get(code)
+        if dossier is None:
+            abort(404)  # not this organisation's: answer as for a typo
+        # One key per dossier from the form's key: a resubmitted form registers nothing twice.
+        key = str(uuid.uuid5(uuid.UUID(batch_key), code)) if batch_key else str(uuid.uuid4())
+        try:
+            postal.register(dossier, body, key, Actor.of(current_user))
+            done += 1
+        except DomainError as exc:
+            db.session.rollback()
+            problems.append(f"{code}: {exc.message}")
+    flash(_("Đã đăng ký gửi qua bưu chính %(n)s hồ sơ.", n=done))
+    for p in problems:
+        flash(p)
+    return redirect(url_for("account.organisation", org_id=org.id), 303)
+
+
+@bp.post("/to-chuc/<int:org_id>/mac-dinh")
+@login_required
+def set_default(org_id: int):
+    """Choose whether the members' new dossiers default to "return by post" (owners only)."""
+    org = _org(org_id, owner=True)
+    org.default_return_post = request.form.get("default_return_post") == "1"
+    db.session.commit()
+    return redirect(url_for("account.organisation", org_id=org.id), 303)

@@ -1,0 +1,48 @@
+"""A postal request, as the PWA posts it and the plain form is turned into."""
+
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
+
+from app.i18n import N_
+from app.models.postal import DIRECTIONS
+from app.schemas.dossier import REQUIRED, Trimmed, text
+from app.services.identity import normalise_phone
+from app.services.places import ward_in_province, wards
+
+CODE = {"required": REQUIRED["required"], "null": REQUIRED["null"],
+        "invalid": N_("Vui lòng chọn từ danh sách.")}
+
+
+class PostalRequestSchema(Trimmed):
+    direction = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf(
+        DIRECTIONS, error=N_("Vui lòng chọn gửi kết quả, gửi bản gốc hồ sơ, hoặc cả hai.")))
+    recipient_name = text(255)
+    phone = text(20)
+    email = fields.Email(load_default="", validate=validate.Length(max=255),
+                         error_messages={"invalid": N_("Địa chỉ email không hợp lệ.")})
+    street = text(255)
+    province = fields.Integer(required=True, strict=False, error_messages=CODE)
+    ward = fields.Integer(required=True, strict=False, error_messages=CODE)
+    note = text(500, required=False, load_default="")
+
+    @validates("phone")
+    def _phone(self, value: str, **_):
+        if normalise_phone(value) is None:
+            raise ValidationError(N_("Số di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."))
+
+    @validates("province")
+    def _province(self, value: int, **_):
+        if not wards(value):
+            raise ValidationError(N_("Tỉnh, thành phố không hợp lệ."))
+
+    @validates_schema
+    def _ward(self, data, **_):
+        # The ward must be one of the chosen province's: both come from the post-2025 list.
+        if "province" in data and "ward" in data and not ward_in_province(data["ward"], data["province"]):
+            raise ValidationError(N_("Phường, xã này không thuộc tỉnh, thành phố đã chọn."), "ward")
+
+    def load(self, data, **kw):
+        if isinstance(data, dict) and data.get("email") == "":
+            data = {k: v for k, v in data.items() if k != "email"}
+        result = super().load(data, **kw)
+        result["phone"] = normalise_phone(result["phone"])
+        return result

@@ -1,0 +1,30 @@
+"""The answer to a supplement request, as the PWA posts it and the plain form is turned into."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from app.i18n import N_
+from app.schemas.dossier import REQUIRED
+
+
+class SupplementDocumentSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    sha256 = fields.String(
+        required=True, error_messages=REQUIRED,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
+    )
+    name = fields.String(load_default="", validate=validate.Length(max=255))
+    requirement = fields.Integer(load_default=None, allow_none=True)
+
+
+class SupplementAnswerSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    documents = fields.List(
+        fields.Nested(SupplementDocumentSchema), required=True, error_messages=REQUIRED,
+        validate=validate.Length(min=1, max=30, error=N_("Cần từ 1 đến 30 tệp bổ sung.")),
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=2000,
+                                                                  error=N_("Tối đa {max} ký tự.")))

@@ -1,0 +1,70 @@
+"""Administration: staff accounts, procedure settings and the holiday table."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Agency, Holiday, Procedure, Role, User
+from app.services.catalogue import search_text_for
+from app.services.errors import Invalid, NotFound
+from app.services.passwords import hash_password
+
+
+def create_user(email: str, name: str, role: str, agency_id: int | None, password: str) -> User:
+    """Create an account; department officers must belong to an agency."""
+    email = email.strip().lower()
+    errors = {}
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    if role == Role.DEPARTMENT and agency is None:
+        errors["agency_id"] = [_("Cán bộ Sở, ngành phải thuộc một cơ quan.")]
+    if db.session.execute(db.select(User.id).filter_by(email=email)).first():
+        errors["email"] = [_("E-mail này đã có tài khoản.")]
+    if errors:
+        raise Invalid(_("Chưa tạo được tài khoản."), errors)
+    user = User(email=email, name=name.strip(), role=role, agency=agency,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_user_active(user_id: int, active: bool, by: User) -> User:
+    """Disable or re-enable an account (a disabled one is signed out on its next request)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Không tìm thấy tài khoản."))
+    if user.id == by.id and not active:
+        raise Invalid(_("Bạn không thể tự khóa tài khoản của mình."), {})
+    user.active = active
+    db.session.commit()
+    return user
+
+
+def update_procedure(code: str, values: dict) -> Procedure:
+    """Change a procedure's name, processing time, cut-off hour, fee and switches."""
+    proc = db.session.execute(db.select(Procedure).filter_by(code=code)).scalar_one_or_none()
+    if proc is None:
+        raise NotFound(_("Không tìm thấy thủ tục."))
+    for key, value in values.items():
+        setattr(proc, key, value)
+    proc.search_text = search_text_for(proc, proc.agency)
+    db.session.commit()
+    return proc
+
+
+def save_holiday(day: date, name: str, is_working_day: bool) -> Holiday:
+    """Add or change one day of the holiday table (a day off, or a swapped working day)."""
+    row = db.session.get(Holiday, day) or Holiday(day=day)
+    row.name, row.is_working_day = name.strip(), is_working_day
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def delete_holiday(day: date) -> None:
+    """Remove one day from the holiday table."""
+    row = db.session.get(Holiday, day)
+    if row is not None:
+        db.session.delete(row)
+        db.session.commit()

@@ -1,0 +1,66 @@
+"""One dossier: applicant, form data, documents (with inline preview), timeline, actions."""
+
+import uuid
+from urllib.parse import quote
+
+from flask import abort, make_response, render_template
+
+from app.extensions import db
+from app.models import Document, SupplementRequest
+from app.models.time import local_today
+from app.services import blobs, deadlines, overdue, workflow
+from app.services.tracking import access_token
+from app.staff import bp
+from app.staff.access import actor, dossier_or_404
+
+# A PDF opened in its own tab needs the browser's viewer (an <embed> the page's CSP must
+# allow); nothing else may load, and no page may frame it.
+DOCUMENT_CSP = ("default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'; "
+                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+def render_dossier(dossier, status: int = 200, errors: dict | None = None, message: str | None = None,
+                   values: dict | None = None):
+    """Render the dossier page, with an action's error message when one failed."""
+    today = local_today()
+    who = actor()
+    context = dict(
+        dossier=dossier, actions=workflow.actions_for(who, dossier),
+        supplement=workflow.open_supplement(dossier),
+        requests=db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=dossier.id)
+                                    .order_by(SupplementRequest.number)).scalars().all(),
+        overdue=overdue.is_overdue(dossier, today),
+        due_soon=overdue.is_due_soon(dossier, today, deadlines.load_calendar()),
+        field_labels={f["name"]: f.get("label", f["name"]) for f in dossier.procedure.form_fields},
+        errors=errors or {}, message=message, values=values or {},
+        default_deadline=deadlines.load_calendar().add_working_days(today, 5),
+        receipt_token=access_token(dossier), new_key=str(uuid.uuid4()),
+    )
+    return render_template("staff/dossier.html", **context), status
+
+
+@bp.get("/ho-so/<code>")
+def dossier(code: str):
+    """Show everything about one dossier and what this officer may do with it now."""
+    return render_dossier(dossier_or_404(code))
+
+
+@bp.get("/ho-so/<code>/tep/<int:document_id>")
+def document(code: str, document_id: int):
+    """Serve one document inline, to officers allowed to see the dossier only."""
+    dossier = dossier_or_404(code)
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.dossier_id != dossier.id:
+        abort(404)
+    blob = blobs.get_blob(doc.sha256)
+    if blob is None or not blobs.store().has(blob.storage_key):
+        abort(404)
+    response = make_response(blobs.store().read(blob.storage_key))
+    response.mimetype = doc.media_type  # the type the server found by content, never the name
+    ascii_name = doc.original_name.encode("ascii", "ignore").decode() or "tai-lieu"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{quote(ascii_name)}"; filename*=UTF-8\'\'{quote(doc.original_name)}')
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOCUMENT_CSP
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,55 @@
+// What the apply page shows once the person presses "Nộp hồ sơ": a progress bar per file
+// while it goes up, or the promise that it is kept and will go when there is a signal.
+import * as outbox from "./outbox.js";
+import { flush } from "./sync.js";
+import { fill, h, progressBar } from "./dom.js";
+import { humanSize } from "./bytes.js";
+
+export function sendingPanel(form, item) {
+  const bars = new Map(item.blobs.map((b) => [b.sha256, progressBar(0, b.size, b.name)]));
+  const panel = h("div", { class: "outbox-notice sending", role: "status" },
+    h("h2", {}, "Đang gửi hồ sơ…"),
+    h("ul", { class: "progress-list" }, item.blobs.map((b) =>
+      h("li", {}, h("span", {}, `${b.name} (${humanSize(b.size)})`), bars.get(b.sha256)))));
+  outbox.on("progress", (e) => {
+    const bar = e.detail.id === item.id && bars.get(e.detail.sha256);
+    if (bar) { bar.max = e.detail.total || 1; bar.value = e.detail.loaded; }
+  });
+  form.before(panel);
+  return panel;
+}
+
+export function queuedPanel(form, id) {
+  form.hidden = true;
+  const body = h("div", {});
+  const panel = h("section", { class: "outbox-notice queued", role: "status", "aria-live": "polite" }, body);
+  form.before(panel);
+  const draw = async () => {
+    if (!panel.isConnected) return;
+    const item = await outbox.get(id);
+    if (!item) return;
+    fill(body, content(item));
+  };
+  outbox.on("change", draw);
+  draw();
+}
+
+function content(item) {
+  const another = h("a", { href: location.pathname }, "Nộp một hồ sơ khác");
+  if (item.state === outbox.SENT) {
+    return [h("h2", {}, "Hồ sơ đã được gửi"),
+      h("p", {}, "Mã hồ sơ: ", h("strong", { class: "code" }, item.result.code)),
+      h("p", {}, h("a", { class: "button", href: item.result.receipt_url }, "Xem giấy tiếp nhận"), " ", another)];
+  }
+  if (item.state === outbox.ATTENTION) {
+    return [h("h2", {}, "Hồ sơ cần được sửa"),
+      h("p", {}, item.error.message || "Máy chủ chưa nhận hồ sơ này."),
+      h("p", {}, h("a", { class: "button", href: `${location.pathname}?sua=${encodeURIComponent(item.id)}` }, "Sửa và gửi lại"))];
+  }
+  return [h("h2", {}, "Đã lưu, sẽ gửi khi có mạng"),
+    h("p", {}, "Hồ sơ được giữ an toàn trong Hộp thư đi trên máy này và tự gửi khi có kết nối. " +
+      "Bạn có thể đóng ứng dụng; không cần nhập lại."),
+    h("p", { class: "row-actions" },
+      h("button", { type: "button", class: "button", onclick: () => flush({ force: true }) }, "Gửi ngay"), " ",
+      h("a", { class: "button secondary", href: "/hop-thu-di" }, "Xem hộp thư đi"), " ", another)];
+}

@@ -1,0 +1,57 @@
+// Show the server's reasons (or our own required-field check) the way the server-rendered
+// form does: the message by each field, and a summary at the top that links to each one.
+import { h } from "./dom.js";
+
+// Field messages from an API error: 422 details are { "applicant.name": [...], ... };
+// a refused file names its blob, which we map back to its document.
+export function fieldMessages(error, files = {}) {
+  const out = {};
+  if (error && error.status === 422 && error.details && !Array.isArray(error.details)) {
+    for (const [key, value] of Object.entries(error.details)) out[key] = [].concat(value).map(String);
+  }
+  if (error && error.blob) {
+    for (const [req, list] of Object.entries(files)) {
+      if (list.some((f) => f.sha256 === error.blob)) out[`documents.${req}`] = [error.message];
+    }
+  }
+  return out;
+}
+
+export function clearErrors(form) {
+  form.parentNode.querySelectorAll(".error-summary.from-script").forEach((el) => el.remove());
+  form.querySelectorAll("p.error.from-script").forEach((el) => el.remove());
+  form.querySelectorAll(".has-error").forEach((el) => el.classList.remove("has-error"));
+  form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+}
+
+export function showErrors(form, message, messages) {
+  clearErrors(form);
+  const links = [];
+  for (const [name, list] of Object.entries(messages)) {
+    const target = fieldFor(form, name);
+    for (const text of list) {
+      if (!target) { links.push(h("li", {}, text)); continue; }
+      const label = target.field.querySelector("label");
+      const caption = label ? label.firstChild.textContent.trim() : name;
+      links.push(h("li", {}, h("a", { href: `#${target.input.id}` }, `${caption}: ${text}`)));
+      target.input.before(h("p", { class: "error from-script", id: `${target.input.id}-error` }, text));
+    }
+    if (target) {
+      target.field.classList.add("has-error");
+      target.input.setAttribute("aria-invalid", "true");
+      target.input.setAttribute("aria-describedby", `${target.input.id}-error`);
+    }
+  }
+  const summary = h("div", { class: "error-summary from-script", role: "alert", tabindex: "-1" },
+    h("h2", {}, message || "Vui lòng kiểm tra lại các mục sau"), links.length ? h("ul", {}, links) : null);
+  form.before(summary);
+  summary.focus();
+}
+
+function fieldFor(form, name) {
+  const req = name.startsWith("documents.") ? name.slice("documents.".length) : null;
+  const field = req ? form.querySelector(`[data-requirement="${CSS.escape(req)}"]`) : null;
+  const input = field ? field.querySelector("input[type=file]") : form.querySelector(`[name="${CSS.escape(name)}"]`);
+  if (!input || !input.id) return null;
+  return { input, field: field || input.closest(".field") || input.parentNode };
+}

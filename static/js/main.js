@@ -1,0 +1,51 @@
+// Entry point for script-enhanced pages (loaded as a module, so it is deferred). Without
+// what the offline features need, it does nothing and the plain HTML forms work as they are.
+import * as outbox from "./outbox.js";
+import * as sync from "./sync.js";
+import * as update from "./update.js";
+import { remember, resolvePending, watchTrackForm } from "./dossiers.js";
+
+const able = self.indexedDB && self.crypto && crypto.subtle && self.fetch && self.Promise;
+
+if (able) {
+  document.documentElement.classList.add("offline-ready");
+  sync.onSent("dossier", (item, result) => remember(result, item.context && item.context.secret));
+  sync.start();
+  update.register();
+  outbox.on("change", badge);
+  addEventListener("online", connectivity);
+  addEventListener("offline", connectivity);
+  init();
+  // hx-boost swaps the page body without a reload: enhance what came in.
+  document.addEventListener("htmx:afterSettle", init);
+}
+
+function init() {
+  const form = document.querySelector("form#apply-form[data-procedure]");
+  if (form) import("./apply.js").then((m) => m.enhance(form));
+  const box = document.querySelector("[data-outbox]");
+  if (box) import("./outbox-page.js").then((m) => m.enhance(box));
+  const mine = document.querySelector("[data-my-dossiers]");
+  if (mine) import("./dossiers-page.js").then((m) => m.enhance(mine));
+  const postal = document.querySelector("form#postal-form");
+  if (postal) import("./postal.js").then((m) => m.enhance(postal));
+  const track = document.querySelector("form.track");
+  if (track) watchTrackForm(track);
+  resolvePending().catch(() => null);
+  update.recheck();
+  connectivity();
+  badge();
+}
+
+function connectivity() {
+  const note = document.querySelector("[data-offline-note]");
+  if (note) note.hidden = navigator.onLine;
+}
+
+async function badge() {
+  const count = await outbox.unsentCount();
+  for (const el of document.querySelectorAll("[data-outbox-count]")) {
+    el.textContent = String(count);
+    el.hidden = count === 0;
+  }
+}

@@ -1,0 +1,67 @@
+"""Installable, and readable with no signal: shell, catalogue and forms from the worker."""
+
+import pytest
+
+from tests.browser.conftest import persistent_context
+from tests.browser.support import wait_for_worker
+
+pytestmark = pytest.mark.browser
+
+
+def test_installability_check_reports_no_errors(playwright, live_server, tmp_path):
+    context = persistent_context(playwright, tmp_path / "profile", live_server)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        wait_for_worker(page, warmed=False)
+        cdp = context.new_cdp_session(page)
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == []
+        assert manifest["url"].endswith("/manifest.webmanifest")
+    finally:
+        context.close()
+
+
+def test_shell_catalogue_and_form_open_offline(page, context, procedure):
+    page.goto("/")
+    wait_for_worker(page)
+    context.set_offline(True)
+
+    page.reload()
+    assert page.locator("h1").first.inner_text().startswith("Nộp hồ sơ, theo dõi")
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.top')).display") == "flex"
+
+    page.goto("/thu-tuc")
+    assert page.locator(".card").count() == 1
+    page.click(".card a")  # a boosted link: htmx asks, the worker answers from its cache
+    page.wait_for_url(f"**/thu-tuc/{procedure['code']}")
+    assert page.locator("h1").inner_text() == procedure["name"]
+
+    page.goto(f"/thu-tuc/{procedure['code']}/nop")
+    assert page.locator("#apply-form").is_visible()
+    assert page.locator(f"#documents-{procedure['requirements'][0]}").count() == 1
+
+    page.goto("/ho-so/000.00.00.H40-261127-0001")  # never stored: somebody's dossier
+    assert page.locator("h1").inner_text() == "Bạn đang ngoại tuyến"
+    page.goto("/hop-thu-di")
+    assert page.locator("h1").inner_text() == "Hộp thư đi"
+
+
+def test_person_specific_and_staff_pages_are_never_stored(page, procedure):
+    page.goto("/")
+    wait_for_worker(page)
+    page.goto("/tra-cuu")
+    page.goto("/staff/")
+    page.goto("/ho-so/XYZ")
+    page.goto("/thu-tuc?q=ly+lich")
+    stored = page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+            for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+        }
+        return urls;
+    }""")
+    assert "/thu-tuc" in stored and f"/thu-tuc/{procedure['code']}/nop" in stored
+    assert not [u for u in stored if u.startswith(("/staff", "/ho-so/", "/tra-cuu", "/api/v1/track"))]

@@ -1,0 +1,175 @@
+"""Notifications: queued with the change, delivered by the worker over real SMTP on loopback."""
+
+import email
+import socket
+from datetime import timedelta
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.extensions import db
+from app.models import Dossier
+from app.models.notification import Notification
+from app.models.time import utcnow
+from app.services import notifications
+from app.services.delivery import claim, deliver_batch
+from tests.helpers import (
+    VALID_ID,
+    jpeg_bytes,
+    make_procedure,
+    manifest,
+    new_key,
+    post_dossier,
+    put_blob,
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives; can refuse chosen messages."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse_subjects: set[str] = set()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        msg = email.message_from_bytes(envelope.content, policy=default_policy)
+        if any(s in msg["Subject"] for s in self.refuse_subjects):
+            return "451 Try again later"
+        self.messages.append(msg)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5)
+    yield inbox, controller
+    controller.stop()
+
+
+@pytest.fixture
+def dossier(app, ctx):
+    proc = make_procedure()
+    client = app.test_client()
+    a, b = jpeg_bytes(), jpeg_bytes(color=(1, 100, 1))
+    put_blob(client, a)
+    put_blob(client, b)
+    post_dossier(client, manifest(proc, [(0, a), (1, b)]), new_key())
+    return db.session.execute(db.select(Dossier)).scalar_one()
+
+
+def queued() -> list[Notification]:
+    return list(db.session.execute(db.select(Notification).order_by(Notification.id)).scalars())
+
+
+def test_accepted_message_reaches_the_smtp_server(smtp, dossier, app):
+    inbox, _ = smtp
+    notifications.notify(dossier, "accepted", key="1")
+    db.session.commit()
+    assert deliver_batch() == (1, 0)
+    [msg] = inbox.messages
+    assert msg["To"] == "an@example.vn"
+    assert msg["Subject"] == f"Hồ sơ {dossier.code} đã được tiếp nhận"
+    body = msg.get_content()
+    assert dossier.due_date.strftime("%d/%m/%Y") in body
+    assert f"/tra-cuu?ma={dossier.code}" in body
+    assert VALID_ID not in body and "Lê Lợi" not in body  # no personal data beyond the code
+    assert f"notification-{queued()[0].id}" in msg["Message-ID"]
+    assert queued()[0].sent_at is not None
+    assert deliver_batch() == (0, 0)  # nothing is sent twice
+
+
+def test_same_event_twice_is_queued_once(dossier):
+    notifications.notify(dossier, "accepted", key="1")
+    notifications.notify(dossier, "accepted", key="1")
+    db.session.commit()
+    notifications.notify(dossier, "accepted", key="1")
+    db.session.commit()
+    assert len(queued()) == 1
+
+
+def test_rolled_back_change_sends_nothing(dossier):
+    notifications.notify(dossier, "accepted", key="1")
+    db.session.rollback()
+    assert queued() == []
+
+
+def test_mail_server_down_then_back(app, dossier):
+    port = free_port()  # nothing listens here yet
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
+    notifications.notify(dossier, "accepted", key="1")
+    db.session.commit()
+    assert deliver_batch() == (0, 1)
+    [note] = queued()
+    assert note.attempts == 1 and note.sent_at is None and note.failed_at is None
+    assert "ConnectionRefused" in note.last_error
+    assert note.next_attempt_at > utcnow()
+    assert deliver_batch() == (0, 0)  # backing off: not retried at once
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        note.next_attempt_at = utcnow() - timedelta(seconds=1)  # the backoff has passed
+        db.session.commit()
+        assert deliver_batch() == (1, 0)
+        assert len(inbox.messages) == 1
+    finally:
+        controller.stop()
+
+
+def test_worker_restarting_mid_batch_sends_nothing_twice(smtp, dossier):
+    inbox, _ = smtp
+    notifications.notify(dossier, "accepted", key="1")
+    notifications.notify(dossier, "resolved", key="1")
+    notifications.notify(dossier, "ready_at_counter", key="1")
+    db.session.commit()
+    # A worker claims the batch and dies before sending anything: its lease holds the rows.
+    assert len(claim(10)) == 3
+    assert deliver_batch() == (0, 0)
+    for note in queued():  # ... until the lease expires
+        note.claimed_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    # The server refuses the second message mid-batch; the first and third go through.
+    inbox.refuse_subjects = {"đã có kết quả"}
+    assert deliver_batch() == (2, 1)
+    inbox.refuse_subjects = set()
+    for note in queued():
+        note.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_batch() == (1, 0)
+    subjects = sorted(m["Subject"] for m in inbox.messages)
+    assert len(subjects) == 3 and len(set(subjects)) == 3
+
+
+def test_worker_command_delivers(runner, smtp, dossier):
+    inbox, _ = smtp
+    notifications.notify(dossier, "refused", key="1", reason="Hồ sơ không thuộc thẩm quyền")
+    db.session.commit()
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1" in result.output
+    assert "Lý do: Hồ sơ không thuộc thẩm quyền" in inbox.messages[0].get_content()
+
+
+def test_sms_through_the_pluggable_gateway(app, dossier, tmp_path):
+    spool = tmp_path / "sms.log"
+    app.config.update(SMS_GATEWAY="app.services.sms:SpoolGateway", SMS_SPOOL=str(spool))
+    notifications.notify(dossier, "ready_at_counter", key="1")
+    db.session.commit()
+    sms = [n for n in queued() if n.channel == "sms"]
+    assert [n.recipient for n in sms] == ["0912345678"]
+    app.config["MAIL_PORT"] = free_port()  # the email fails; the SMS must not depend on it
+    sent, _failed = deliver_batch()
+    assert sent == 1
+    line = spool.read_text(encoding="utf-8")
+    assert line.startswith("0912345678\t") and dossier.code in line
