@@ -1,5 +1,6 @@
 """Template filters and globals: money, dates and labels the way Vietnamese readers expect."""
 
+import uuid
 from datetime import date, datetime
 
 import segno
@@ -9,6 +10,7 @@ from markupsafe import Markup
 
 from app.models.status import Channel, Status
 from app.models.time import to_local
+from app.services.tracking import access_token
 from app.services.uploads import human_size
 
 
@@ -34,6 +36,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(human_size, "size")
     app.add_template_filter(mask)
     app.add_template_global(qr_svg)
+    app.add_template_global(_rating_of, "rating_of")
+    app.add_template_global(_officers, "rating_officers")
+    app.add_template_global(access_token)
+    app.add_template_global(lambda: str(uuid.uuid4()), "new_uuid")
 
     @app.context_processor
     def globals_():
@@ -55,3 +61,20 @@ def mask(value: str, keep: int = 3) -> str:
     if len(value) <= keep * 2:
         return value
     return value[:keep] + "•" * (len(value) - keep - 2) + value[-2:]
+
+
+def _rating_of(dossier):
+    """Return the dossier's rating with its label, or None."""
+    from app.models import Level
+    from app.services.ratings import existing
+
+    rating = existing(dossier)
+    if rating is not None:
+        rating.level_label = Level(rating.level).label
+    return rating
+
+
+def _officers(dossier):
+    from app.services.ratings import officers
+
+    return officers(dossier)

@@ -25,4 +25,4 @@ def guard_unsafe_methods():
                      "Yêu cầu phải gửi dữ liệu JSON (Content-Type: application/json).")
 
 
-from app.api import blobs, dossiers, meta, postal, supplements  # noqa: E402,F401
+from app.api import blobs, dossiers, meta, postal, ratings, supplements  # noqa: E402,F401

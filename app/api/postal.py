@@ -1,14 +1,12 @@
 """POST /api/v1/dossiers/<code>/postal-requests: ask for postal return from the outbox."""
 
-from flask import jsonify, request, url_for
-from flask_babel import gettext as _
+from flask import jsonify, url_for
 
 from app.api import bp
-from app.errors import api_error
+from app.api.writes import citizen_write
 from app.extensions import limiter
 from app.models import PostalRequest
-from app.schemas.dossier import is_uuid
-from app.services import postal, tracking
+from app.services import postal
 from app.services.actors import Actor
 from app.services.tracking import access_token, track_limit
 
@@ -24,18 +22,9 @@ def postal_summary(req: PostalRequest) -> dict:
 
 
 @bp.post("/dossiers/<code>/postal-requests")
-@limiter.limit(track_limit)
+@limiter.shared_limit(track_limit, scope="track")
 def create_postal_request(code: str):
     """Register a postal request for the dossier, exactly once per Idempotency-Key."""
-    key = request.headers.get("Idempotency-Key", "")
-    if not is_uuid(key):
-        return api_error(400, "idempotency_key_required",
-                         _("Thiếu hoặc sai tiêu đề Idempotency-Key (phải là một UUID)."))
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return api_error(400, "invalid_json", _("Nội dung gửi lên không phải JSON hợp lệ."))
-    dossier = tracking.authorise(code.strip().upper(), payload)
-    if dossier is None:
-        return api_error(404, "not_found", _("Không tìm thấy hồ sơ khớp với thông tin đã nhập."))
+    key, payload, dossier = citizen_write(code)
     req, created = postal.register(dossier, payload, key, Actor.citizen(dossier))
     return jsonify(postal_summary(req)), 201 if created else 200

@@ -58,3 +58,25 @@ def notify(dossier: Dossier, event: str, key: str, **context) -> list[Notificati
         db.session.add(note)
         queued.append(note)
     return queued
+
+
+def on_transition(dossier: Dossier, to: int, note: str) -> None:
+    """Queue what the applicant should hear about a status change (called by the workflow)."""
+    from app.models import Status, SupplementRequest
+
+    key = f"{int(to)}:{dossier.version}"  # one message per transition, even if replayed
+    # No autoflush: the workflow checks the row version at its own commit, not in here.
+    with db.session.no_autoflush:
+        if to == Status.ACCEPTED:
+            notify(dossier, "accepted", key)
+        elif to == Status.REFUSED:
+            notify(dossier, "refused", key, reason=note)
+        elif to == Status.RESOLVED:
+            event = "ready_at_counter" if dossier.return_method == "counter" else "resolved"
+            notify(dossier, event, key)
+        elif to == Status.SUPPLEMENT:
+            request = next((o for o in db.session.new if isinstance(o, SupplementRequest)
+                            and o.dossier_id == dossier.id), None)
+            if request is not None:
+                notify(dossier, "supplement_requested", key, items=request.item_list,
+                       deadline=request.deadline)

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Document, Dossier, Role, Status, StatusEvent, SupplementRequest
 from app.models.time import to_local, utcnow
-from app.services import deadlines
+from app.services import deadlines, notifications
 from app.services.actors import Actor
 from app.services.errors import DomainError, Invalid, NotFound
 
@@ -129,6 +129,8 @@ def _move(dossier: Dossier, actor: Actor, to: Status, note: str, at: datetime) -
         dossier_id=dossier.id, from_status=dossier.status, to_status=int(to), actor_kind=actor.kind,
         actor_id=actor.id, actor_label=actor.label, note=note[:2000], created_at=at,
     ))
+    if int(to) != dossier.status:
+        notifications.on_transition(dossier, to, note)
     dossier.status = int(to)
 
 

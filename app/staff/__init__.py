@@ -26,4 +26,5 @@ from app.staff import (  # noqa: E402,F401
     intake,
     printables,
     queue,
+    reports,
 )

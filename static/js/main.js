@@ -29,6 +29,8 @@ function init() {
   if (mine) import("./dossiers-page.js").then((m) => m.enhance(mine));
   const postal = document.querySelector("form#postal-form");
   if (postal) import("./postal.js").then((m) => m.enhance(postal));
+  const rating = document.querySelector("form#rating-form");
+  if (rating) import("./rating.js").then((m) => m.enhance(rating));
   const track = document.querySelector("form.track");
   if (track) watchTrackForm(track);
   resolvePending().catch(() => null);

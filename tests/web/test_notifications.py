@@ -9,19 +9,14 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
-from app.models import Dossier
 from app.models.notification import Notification
 from app.models.time import utcnow
 from app.services import notifications
 from app.services.delivery import claim, deliver_batch
 from tests.helpers import (
     VALID_ID,
-    jpeg_bytes,
+    make_dossier,
     make_procedure,
-    manifest,
-    new_key,
-    post_dossier,
-    put_blob,
 )
 
 
@@ -57,14 +52,8 @@ def smtp(app):
 
 
 @pytest.fixture
-def dossier(app, ctx):
-    proc = make_procedure()
-    client = app.test_client()
-    a, b = jpeg_bytes(), jpeg_bytes(color=(1, 100, 1))
-    put_blob(client, a)
-    put_blob(client, b)
-    post_dossier(client, manifest(proc, [(0, a), (1, b)]), new_key())
-    return db.session.execute(db.select(Dossier)).scalar_one()
+def dossier(ctx):
+    return make_dossier(make_procedure())
 
 
 def queued() -> list[Notification]:
@@ -173,3 +162,32 @@ def test_sms_through_the_pluggable_gateway(app, dossier, tmp_path):
     assert sent == 1
     line = spool.read_text(encoding="utf-8")
     assert line.startswith("0912345678\t") and dossier.code in line
+
+
+def test_workflow_transitions_queue_messages_in_the_same_commit(smtp, dossier):
+    from datetime import timedelta as td
+
+    from app.models.time import local_today
+    from app.services import workflow
+    from app.services.actors import Actor
+
+    inbox, _ = smtp
+    officer = Actor("user", "reception", None, "Cán bộ tiếp nhận")
+    workflow.accept(dossier, officer)
+    assert [n.event for n in queued()] == ["accepted"]
+    workflow.request_supplement(dossier, officer, "Bản sao giấy khai sinh\nẢnh 4x6",
+                                local_today() + td(days=5))
+    assert [n.event for n in queued()] == ["accepted", "supplement_requested"]
+    assert deliver_batch() == (2, 0)
+    body = inbox.messages[1].get_content()
+    assert "- Bản sao giấy khai sinh" in body and "- Ảnh 4x6" in body
+    assert "không cần đến cơ quan" in body
+
+
+def test_refusal_message_carries_the_reason(smtp, dossier):
+    from app.services import workflow
+    from app.services.actors import Actor
+
+    workflow.refuse(dossier, Actor("user", "reception", None, "Cán bộ"), "Sai thẩm quyền")
+    [note] = queued()
+    assert note.event == "refused" and "Lý do: Sai thẩm quyền" in note.body

@@ -50,6 +50,9 @@ URLS = [
     ("POST", "/staff/quan-tri/ngay-nghi", 403, None),
     ("POST", "/staff/quan-tri/ngay-nghi/<day>/xoa", 403, None),
     ("POST", "/staff/quan-tri/ngay-nghi/nap", 403, None),
+    ("GET", "/staff/bao-cao", 403, "admin"),
+    ("GET", "/staff/bao-cao.csv", 403, "admin"),
+    ("GET", "/staff/bao-cao.xlsx", 403, "admin"),
 ]
 
 

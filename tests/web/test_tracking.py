@@ -8,6 +8,7 @@ from tests.helpers import (
     VALID_ID,
     VALID_PHONE,
     csrf_token,
+    fresh_client,
     jpeg_bytes,
     make_procedure,
     manifest,
@@ -87,7 +88,7 @@ def test_lookups_are_rate_limited_per_client(app, dossier):
 
 
 def test_english_can_be_switched_on(app, dossier):
-    client = app.test_client()
+    client = fresh_client(app)  # each request in its own context, as in production
     client.get("/ngon-ngu/en?next=/tra-cuu")
     page = client.get("/tra-cuu").get_data(as_text=True)
     assert '<html lang="en">' in page

@@ -1,0 +1,19 @@
+"""A satisfaction rating as the page or the outbox sends it."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from app.i18n import N_
+from app.schemas.dossier import REQUIRED
+
+
+class RatingSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    level = fields.Integer(
+        required=True, error_messages=REQUIRED | {"invalid": N_("Vui lòng chọn mức độ hài lòng.")},
+        validate=validate.OneOf([1, 2, 3], error=N_("Vui lòng chọn mức độ hài lòng.")),
+    )
+    comment = fields.String(load_default="", validate=validate.Length(
+        max=1000, error=N_("Tối đa {max} ký tự.")))
+    officer = fields.Integer(load_default=None, allow_none=True)

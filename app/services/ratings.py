@@ -1,0 +1,68 @@
+"""Satisfaction ratings: once per dossier, after the result was returned or it was refused."""
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Dossier, Rating, Role, Status, User
+from app.schemas import flatten_errors
+from app.schemas.rating import RatingSchema
+from app.services.errors import DomainError, IdempotencyConflict, Invalid
+
+RATEABLE = (Status.RETURNED, Status.REFUSED)
+
+
+class AlreadyRated(DomainError):
+    code, status = "already_rated", 409
+
+
+class NotRateable(DomainError):
+    code, status = "not_rateable", 409
+
+
+def existing(dossier: Dossier) -> Rating | None:
+    return db.session.execute(db.select(Rating).filter_by(dossier_id=dossier.id)).scalar_one_or_none()
+
+
+def officers(dossier: Dossier) -> list[User]:
+    """Return the officers who handled the dossier, to name one in the rating if wished."""
+    from app.models import StatusEvent
+
+    ids = db.session.execute(
+        db.select(StatusEvent.actor_id).filter_by(dossier_id=dossier.id, actor_kind="user")
+        .distinct()).scalars()
+    return list(db.session.execute(
+        db.select(User).where(User.id.in_(list(ids)), User.role != Role.CITIZEN)).scalars())
+
+
+def rate(dossier: Dossier, payload: dict, key: str) -> tuple[Rating, bool]:
+    """Record the rating; the same key and content again returns it, a second rating is refused."""
+    try:
+        clean = RatingSchema().load(payload)
+    except ValidationError as exc:
+        raise Invalid(_("Đánh giá chưa hợp lệ."), flatten_errors(exc.messages)) from exc
+    clean["comment"] = clean["comment"].strip()
+    found = existing(dossier)
+    if found is not None:
+        if found.client_key == key:
+            same = (found.level, found.comment, found.officer_id) == (
+                clean["level"], clean["comment"], clean["officer"])
+            if same:
+                return found, False
+            raise IdempotencyConflict(_("Mã gửi này đã được dùng cho một đánh giá khác."))
+        raise AlreadyRated(_("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần."))
+    if dossier.status not in RATEABLE:
+        raise NotRateable(_("Bạn có thể đánh giá khi hồ sơ đã trả kết quả hoặc không được tiếp nhận."))
+    officer_id = clean["officer"]
+    if officer_id is not None and officer_id not in {u.id for u in officers(dossier)}:
+        raise Invalid(_("Đánh giá chưa hợp lệ."), {"officer": [_("Cán bộ này không xử lý hồ sơ của bạn.")]})
+    rating = Rating(dossier_id=dossier.id, client_key=key, level=clean["level"],
+                    comment=clean["comment"], officer_id=officer_id)
+    db.session.add(rating)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent rating won; answer as if it had come first
+        db.session.rollback()
+        return rate(dossier, payload, key)
+    return rating, True
