@@ -25,6 +25,7 @@ from app.services.errors import DomainError, Invalid, NotFound
 S = Status
 BEFORE_RESULT = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT, S.AWAITING_PAYMENT})
 RETURN_METHODS = ("counter", "electronic", "post")
+RUNNING_CLOCK = {S.ACCEPTED, S.PROCESSING, S.AWAITING_PAYMENT}
 
 
 class NotAllowed(DomainError):
@@ -73,6 +74,9 @@ TRANSITIONS = {t.name: t for t in [
     _t("return_post", S.RETURNED, _l("Trả kết quả qua bưu chính"), system={S.RESOLVED}),
     _t("request_withdrawal", S.WITHDRAWAL_REQUESTED, _l("Ghi nhận yêu cầu rút hồ sơ"),
        citizen=BEFORE_RESULT, reception=BEFORE_RESULT),
+    # Mẫu 04: the dossier will be late; the applicant gets an apology and a new date.
+    _t("apologise", None, _l("Gửi thư xin lỗi, hẹn lại ngày trả"), reception=RUNNING_CLOCK,
+       department=RUNNING_CLOCK),
     _t("stop", S.STOPPED, _l("Dừng xử lý"), reception={S.WITHDRAWAL_REQUESTED},
        department={S.WITHDRAWAL_REQUESTED}),
 ]}

@@ -22,6 +22,7 @@ from app.staff import (  # noqa: E402,F401
     actions,
     admin_catalogue,
     admin_users,
+    apology,
     dossier,
     intake,
     printables,

@@ -37,6 +37,7 @@ URLS = [
     ("POST", "/staff/ho-so/<code>/tra-ket-qua", 404, None),
     ("POST", "/staff/ho-so/<code>/ghi-nhan-rut", 404, None),
     ("POST", "/staff/ho-so/<code>/dung-xu-ly", 404, None),
+    ("POST", "/staff/ho-so/<code>/xin-loi", 404, None),
     ("GET", "/staff/tiep-nhan", 403, "reception"),
     ("GET", "/staff/tiep-nhan/<proc>", 403, "reception"),
     ("POST", "/staff/tiep-nhan/<proc>", 403, None),

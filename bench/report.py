@@ -1,0 +1,98 @@
+"""Report benchmark: the periodic report over a month and a year on 1,200,000 dossiers.
+
+Ten years at the reference rate (about 9,400 a month), seeded with bench/staff_seed.py, on
+SQLite and PostgreSQL in one run. Prints the figures and writes bench/results/report.json.
+Targets: under 1 s for a month, under 5 s for a year.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.extensions import db  # noqa: E402
+from app.models.time import local_today  # noqa: E402
+from app.services import reports  # noqa: E402
+from bench.staff_queue import PG_URL, make_app, prepare  # noqa: E402
+from bench.staff_seed import seed  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "report.json"
+TARGETS = {"month": 1.0, "year": 5.0}
+
+
+def periods() -> dict[str, tuple[date, date]]:
+    """The last full month and the last twelve full months."""
+    first_of_month = local_today().replace(day=1)
+    month_end = first_of_month - timedelta(days=1)
+    return {"month": (month_end.replace(day=1), month_end),
+            "year": (first_of_month.replace(year=first_of_month.year - 1), month_end)}
+
+
+def measure(app, runs: int) -> dict:
+    out = {}
+    with app.app_context():
+        for name, (start, end) in periods().items():
+            times = []
+            for _ in range(runs):
+                db.session.expire_all()
+                t0 = time.perf_counter()
+                report = reports.build(start, end, "national")
+                times.append(time.perf_counter() - t0)
+            out[name] = {"start": start.isoformat(), "end": end.isoformat(),
+                         "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3),
+                         "received": report.total.counts["received"],
+                         "resolved": report.total.counts["resolved"],
+                         "target_s": TARGETS[name], "meets": max(times) < TARGETS[name]}
+            print(f"  {name:5} {start} – {end}: median {out[name]['median_s']} s, "
+                  f"max {out[name]['max_s']} s, {out[name]['received']:,} received", flush=True)
+    return out
+
+
+def run(name: str, url: str, n: int, runs: int) -> dict:
+    print(f"\n{name}: seeding {n:,} dossiers over ten years ...", flush=True)
+    with tempfile.TemporaryDirectory() as blobs:
+        app = make_app(url, blobs)
+        prepare(app)
+        with app.app_context():
+            t0 = time.perf_counter()
+            seed(n, years=10)
+            seeded = time.perf_counter() - t0
+        print(f"  seeded in {seeded:.0f} s", flush=True)
+        figures = measure(app, runs)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    return {"dossiers": n, "seed_seconds": round(seeded, 1), "runs": runs, "periods": figures,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=1_200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    args = parser.parse_args()
+    path = Path(tempfile.gettempdir()) / "bench_report.sqlite3"
+    backends = {"sqlite": f"sqlite:///{path}", "postgres": PG_URL}
+    results = {"measured": time.strftime("%Y-%m-%d %H:%M"), "targets_s": TARGETS, "backends": {}}
+    for name, url in backends.items():
+        if args.only and name != args.only:
+            continue
+        if name == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        results["backends"][name] = run(name, url, args.dossiers, args.runs)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
