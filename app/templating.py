@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(human_size, "size")
     app.add_template_filter(mask)
     app.add_template_global(qr_svg)
+    app.add_template_global(dossier_labels)
     app.add_template_global(_rating_of, "rating_of")
     app.add_template_global(_officers, "rating_officers")
     app.add_template_global(access_token)
@@ -78,3 +79,17 @@ def _officers(dossier):
     from app.services.ratings import officers
 
     return officers(dossier)
+
+
+def dossier_labels(procedure) -> dict[str, str]:
+    """Field name → label for a dossier form, so error summaries name what people see."""
+    from flask_babel import gettext as _
+
+    labels = {
+        "applicant.name": _("Họ và tên"), "applicant.id_number": _("Số định danh cá nhân (CCCD)"),
+        "applicant.phone": _("Số điện thoại di động"), "applicant.email": _("Email"),
+        "applicant.address": _("Địa chỉ liên hệ"), "return_method": _("Cách nhận kết quả"),
+    }
+    labels |= {f"fields.{f['name']}": f["label"] for f in procedure.form_fields}
+    labels |= {f"documents.{r.id}": r.name for r in procedure.requirements}
+    return labels
