@@ -437,12 +437,52 @@ def machine_busy_seconds() -> float:
     return float("nan")
 
 
-def other_cpu_pct(busy: float, server: float, client: float, seconds: float) -> float | None:
-    """CPU that neither the servers nor the load generator used, in % of the machine: other
-    work on a shared machine, which makes a run less trustworthy."""
+def other_cpu_pct(busy: float, ours: float, seconds: float) -> float | None:
+    """CPU that neither the servers, their database nor the load generator used, in % of the
+    machine: other work on a shared machine, which makes a run less trustworthy."""
     if seconds <= 0 or busy != busy:
         return None
-    return round(max(0.0, busy - server - client) / seconds / (os.cpu_count() or 1) * 100, 1)
+    return round(max(0.0, busy - ours) / seconds / (os.cpu_count() or 1) * 100, 1)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+class DatabaseCpu:
+    """CPU used by the PostgreSQL backends serving the benchmark's database (the server runs on
+    this machine). With SQLite the database works inside the app's workers: nothing to add."""
+
+    def __init__(self, url: str | None):
+        self.engine = self.name = None
+        if url:
+            from sqlalchemy import create_engine
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.pool import NullPool
+
+            self.engine, self.name = create_engine(url, poolclass=NullPool), make_url(url).database
+
+    def snapshot(self) -> dict[int, float]:
+        if self.engine is None:
+            return {}
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :name "
+                                     "AND pid <> pg_backend_pid()"), {"name": self.name}).scalars().all()
+        return {pid: process_cpu_seconds(pid) for pid in pids}
+
+    def since(self, before: dict[int, float]) -> float | None:
+        if self.engine is None:
+            return None
+        return sum(max(0.0, cpu - before.get(pid, 0.0)) for pid, cpu in self.snapshot().items())
+
+    def dispose(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 def wait_until_quiet(max_wait: float, threshold: float = 10.0) -> float | None:
@@ -544,13 +584,17 @@ def load_job(port: int, path: str, bodies: list[tuple[bytes, int]], headers: dic
 
 
 def run_load(pool, procs: int, threads: int, server: Server, path: str, bodies, headers,
-             duration: float, max_requests: int, seed: int) -> dict:
+             duration: float, max_requests: int, seed: int, dbcpu: DatabaseCpu | None = None) -> dict:
+    dbcpu = dbcpu or DatabaseCpu(None)
     start_at = time.time() + 0.5
+    db0 = dbcpu.snapshot()
     cpu0, busy0, t_meas = server.cpu_seconds(), machine_busy_seconds(), time.time()
     futures = [pool.submit(load_job, server.port, path, bodies, headers, threads, start_at,
                            duration, max_requests, seed * 100 + p) for p in range(procs)]
     parts = [f.result() for f in futures]
     server_cpu, busy = server.cpu_seconds() - cpu0, machine_busy_seconds() - busy0
+    seconds = time.time() - t_meas
+    db_cpu = dbcpu.since(db0)
     latencies = [x for part in parts for x in part["latencies"]]
     elapsed = max(part["last"] for part in parts) - start_at
     statuses = Counter()
@@ -566,7 +610,8 @@ def run_load(pool, procs: int, threads: int, server: Server, path: str, bodies, 
         "errors": sum(p["errors"] for p in parts),
         "server_cpu_ms_per_request": round(server_cpu * 1000 / n, 3) if n else None,
         "client_cpu_ms_per_request": round(client_cpu * 1000 / n, 3) if n else None,
-        "other_cpu_pct": other_cpu_pct(busy, server_cpu, client_cpu, time.time() - t_meas),
+        "db_cpu_ms_per_request": round(db_cpu * 1000 / n, 3) if n and db_cpu is not None else None,
+        "other_cpu_pct": other_cpu_pct(busy, server_cpu + client_cpu + (db_cpu or 0), seconds),
     }
 
 
@@ -595,7 +640,7 @@ def track_bodies(pairs: list[tuple[str, str, str]], rnd: random.Random, count: i
 
 def run_submissions(server: Server, clients: int, per_client: int, warmup: int,
                     jpegs: list[tuple[bytes, str]], submit: dict, rnd: random.Random,
-                    today: date, time_limit: float) -> dict:
+                    today: date, time_limit: float, dbcpu: DatabaseCpu | None = None) -> dict:
     """`clients` threads, each on its own keep-alive connection, each submitting `warmup`
     untimed then `per_client` timed dossiers: three PUT /api/v1/blobs + POST /api/v1/dossiers.
     A submission's latency is the whole sequence."""
@@ -623,8 +668,10 @@ def run_submissions(server: Server, clients: int, per_client: int, warmup: int,
     out = {"latencies": [], "put_ms": [], "post_ms": [], "statuses": Counter(), "failed": 0,
            "errors": []}
     mark = {}
+    dbcpu = dbcpu or DatabaseCpu(None)
 
     def start_timing() -> None:  # runs once, when every client has finished its warm-up
+        mark.update(db0=dbcpu.snapshot())
         mark.update(stop_at=time.monotonic() + time_limit, t0=time.perf_counter(),
                     cpu0=server.cpu_seconds(), client_cpu0=time.process_time(),
                     busy0=machine_busy_seconds())
@@ -698,6 +745,7 @@ def run_submissions(server: Server, clients: int, per_client: int, warmup: int,
     server_cpu = server.cpu_seconds() - mark["cpu0"]
     client_cpu = time.process_time() - mark["client_cpu0"]
     busy = machine_busy_seconds() - mark["busy0"]
+    db_cpu = dbcpu.since(mark["db0"])
     n = len(out["latencies"])
     return {
         "submissions": n, "clients": clients, "seconds": round(elapsed, 3),
@@ -709,7 +757,8 @@ def run_submissions(server: Server, clients: int, per_client: int, warmup: int,
         "errors": out["errors"],
         "server_cpu_ms_per_submission": round(server_cpu * 1000 / n, 2) if n else None,
         "client_cpu_ms_per_submission": round(client_cpu * 1000 / n, 2) if n else None,
-        "other_cpu_pct": other_cpu_pct(busy, server_cpu, client_cpu, elapsed),
+        "db_cpu_ms_per_submission": round(db_cpu * 1000 / n, 2) if n and db_cpu is not None else None,
+        "other_cpu_pct": other_cpu_pct(busy, server_cpu + client_cpu + (db_cpu or 0), elapsed),
     }
 
 
@@ -775,9 +824,10 @@ def print_table(report: dict) -> None:
           f"{s['client_procs']} processes)")
     print()
     head = (f"{'':34}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-            f"{'bad':>6}{'server CPU':>12}{'client CPU':>12}{'other':>7}")
+            f"{'bad':>6}{'CPU ms: server':>16}{'db':>7}{'client':>8}{'other':>7}")
     print(head)
-    print(f"{'':34}{'':>9}{'':>9}{'':>9}{'':>9}{'':>9}{'':>6}{'ms/req':>12}{'ms/req':>12}{'CPU %':>7}")
+    print(f"{'':34}{'':>9}{'':>9}{'':>9}{'':>9}{'':>9}{'':>6}{'per request':>16}{'':>7}{'':>8}"
+          f"{'CPU %':>7}")
     print("-" * len(head))
     rows = []
     for i, (b, t) in enumerate(zip(f["bare_rounds"], f["track_rounds"], strict=True), start=1):
@@ -787,18 +837,18 @@ def print_table(report: dict) -> None:
         print(f"{label:34}{_cell(r['requests'], 9)}{_cell(r['rps'], 9, 0)}{_cell(r['p50_ms'], 9, 2)}"
               f"{_cell(r['p95_ms'], 9, 2)}{_cell(r['p99_ms'], 9, 2)}"
               f"{_cell(r['errors'] + r['unexpected_status'], 6)}"
-              f"{_cell(r['server_cpu_ms_per_request'], 12, 3)}{_cell(r['client_cpu_ms_per_request'], 12, 3)}"
-              f"{_cell(r['other_cpu_pct'], 7)}")
+              f"{_cell(r['server_cpu_ms_per_request'], 16, 3)}{_cell(r['db_cpu_ms_per_request'], 7, 3)}"
+              f"{_cell(r['client_cpu_ms_per_request'], 8, 3)}{_cell(r['other_cpu_pct'], 7)}")
     sub = f["submissions"]
     print()
     print(f"{'submissions (3 PUT + 1 POST)':34}{'count':>9}{'subs/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'p99 ms':>9}{'bad':>6}{'ms/sub':>12}{'ms/sub':>12}{'%':>7}")
+          f"{'p99 ms':>9}{'bad':>6}{'per submission':>16}{'':>7}{'':>8}{'%':>7}")
     print("-" * len(head))
     print(f"{str(sub['clients']) + ' concurrent clients':34}{_cell(sub['submissions'], 9)}"
           f"{_cell(sub['submissions_per_s'], 9)}{_cell(sub['p50_ms'], 9)}{_cell(sub['p95_ms'], 9)}"
           f"{_cell(sub['p99_ms'], 9)}{_cell(sub['failed'], 6)}"
-          f"{_cell(sub['server_cpu_ms_per_submission'], 12)}{_cell(sub['client_cpu_ms_per_submission'], 12)}"
-          f"{_cell(sub['other_cpu_pct'], 7)}")
+          f"{_cell(sub['server_cpu_ms_per_submission'], 16)}{_cell(sub['db_cpu_ms_per_submission'], 7)}"
+          f"{_cell(sub['client_cpu_ms_per_submission'], 8)}{_cell(sub['other_cpu_pct'], 7)}")
     for label, part in (("  each PUT /api/v1/blobs (~300 KB)", sub["put_blob"]),
                         ("  POST /api/v1/dossiers", sub["post_dossier"])):
         print(f"{label:34}{'':18}{_cell(part['p50_ms'], 9)}{_cell(part['p95_ms'], 9)}"
@@ -891,6 +941,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
 
     servers: list[Server] = []
+    cleanups: list = []
     pool = None
 
     def on_signal(signum, _frame):
@@ -934,6 +985,8 @@ def main(argv=None) -> int:
         bodies = track_bodies(seeded["pairs"], rnd, 5000, seeded["agency_code"])
         _sanity_check(app_server, bodies, headers)
 
+        dbcpu = DatabaseCpu(db_url if args.postgres else None)
+        cleanups.append(dbcpu.dispose)
         threads_per_proc = max(1, args.connections // args.client_procs)
         pool = ProcessPoolExecutor(max_workers=args.client_procs, mp_context=mp.get_context("spawn"))
         max_req = 10**7
@@ -947,7 +1000,7 @@ def main(argv=None) -> int:
                 background.append(wait_until_quiet(args.wait_quiet))
             sent = bare_bodies if server is bare_server else bodies
             return run_load(pool, args.client_procs, threads_per_proc, server, path, sent, headers,
-                            seconds, max_req, seed)
+                            seconds, max_req, seed, dbcpu if server is app_server else None)
 
         warm = 1.0 if quick else 3.0
         print(f"Warming up ({warm:.0f}s each) ...", flush=True)
@@ -970,7 +1023,7 @@ def main(argv=None) -> int:
         background.append(wait_until_quiet(args.wait_quiet))
         submissions = run_submissions(app_server, args.clients, per_client, warmup_subs, jpegs,
                                       seeded["submit"], rnd, seeded["today"],
-                                      time_limit=30 if quick else 120)
+                                      time_limit=30 if quick else 120, dbcpu=dbcpu)
         del jpegs
 
         bare, track = _combine(bare_rounds), _combine(track_rounds)
@@ -984,7 +1037,7 @@ def main(argv=None) -> int:
         # The same comparison by CPU spent per request (servers + load generator): less thrown
         # off than req/s when something else on the machine takes CPU in the middle of a phase.
         cost = {k: v["server_cpu_ms_per_request"] + v["client_cpu_ms_per_request"]
-                for k, v in (("bare", bare), ("track", track))}
+                + (v["db_cpu_ms_per_request"] or 0) for k, v in (("bare", bare), ("track", track))}
         ratio_cpu = 100 * cost["bare"] / cost["track"] if cost["track"] else 0.0
         report = {
             "quick": quick,
@@ -1041,6 +1094,9 @@ def main(argv=None) -> int:
             pool.shutdown(cancel_futures=True)
         for server in servers:
             server.stop()
+        for cleanup in cleanups:
+            with contextlib.suppress(Exception):
+                cleanup()
         if args.keep:
             print(f"Kept {tmp}")
         else:
@@ -1056,7 +1112,7 @@ def _combine(rounds: list[dict]) -> dict:
     seconds = sum(r["seconds"] for r in rounds)
     out = {"requests": n, "seconds": round(seconds, 3), "rps": round(n / seconds, 1) if seconds else 0}
     for key in ("p50_ms", "p95_ms", "p99_ms", "server_cpu_ms_per_request", "client_cpu_ms_per_request",
-                "other_cpu_pct"):
+                "db_cpu_ms_per_request", "other_cpu_pct"):
         values = [r[key] for r in rounds if r[key] is not None]
         out[key] = round(sum(values) / len(values), 3) if values else None
     out["max_ms"] = max(r["max_ms"] for r in rounds)
