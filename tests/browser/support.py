@@ -44,6 +44,12 @@ DRAFTS = f"""async () => {{
 
 MY_DOSSIERS = f"async () => {_store('dossiers')}"
 
+# The outbox once every item is back to waiting (a send tried offline has failed), else false.
+SETTLED_WAITING = (
+    "((items) => items.length && items.every((i) => i.state === 'waiting') && items)"
+    "(await (" + OUTBOX + ")())"
+)
+
 
 def wait_until(page, script: str, timeout: float = 15.0, arg=None):
     """Poll `script` (a JS function body's expression) until it is truthy; return its value.

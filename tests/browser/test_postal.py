@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import PostalRequest
 from app.services.tracking import access_token
-from tests.browser.support import OUTBOX, wait_until
+from tests.browser.support import OUTBOX, SETTLED_WAITING, wait_until
 from tests.helpers import make_dossier, make_procedure
 from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD
 
@@ -47,7 +47,8 @@ def test_postal_request_queued_offline_then_sent_once(page, context, app, dossie
     context.set_offline(True)
     page.click("button[value=confirm]")
     wait_until(page, "document.querySelector('[data-postal-notice]:not([hidden])')")
-    [item] = page.evaluate(OUTBOX)
+    # Queued at once; a send tried while offline fails and the item settles back to waiting.
+    [item] = wait_until(page, SETTLED_WAITING)
     assert item["state"] == "waiting" and item["blobs"] == []
     assert _requests(app) == []
 
