@@ -26,6 +26,8 @@ def create_app(config: type | object = Config) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config)
+    # JSON in UTF-8, not \\uXXXX escapes: Vietnamese text is half the bytes on a 3G link.
+    app.json.ensure_ascii = False
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key()
     app.config.setdefault(

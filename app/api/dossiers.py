@@ -7,21 +7,23 @@ from app.account.current import owner_id
 from app.api import bp
 from app.errors import api_error
 from app.extensions import limiter
-from app.models import Dossier, Status
+from app.models import Dossier
+from app.models.status import status_labels
 from app.schemas.dossier import is_uuid
 from app.services import submissions, tracking
-from app.services.tracking import access_token, track_limit
+from app.services.tracking import Tracked, access_token, track_limit
 
 
-def dossier_summary(dossier: Dossier) -> dict:
+def dossier_summary(dossier: Dossier | Tracked) -> dict:
     """What the device keeps about a dossier it sent: code, status and links."""
+    procedure = getattr(dossier, "procedure", None)  # an ORM dossier; Tracked has the columns
     return {
         "code": dossier.code,
         "client_id": dossier.client_id,
         "status": dossier.status,
-        "status_label": str(dossier.status_enum.label),
-        "procedure": dossier.procedure.code,
-        "procedure_name": dossier.procedure.name,
+        "status_label": status_labels()[dossier.status],
+        "procedure": procedure.code if procedure else dossier.procedure_code,
+        "procedure_name": procedure.name if procedure else dossier.procedure_name,
         "submitted_at": dossier.submitted_at.isoformat() + "Z",
         "due_date": dossier.due_date.isoformat() if dossier.due_date else None,
         "receipt_url": url_for("citizen.receipt", code=dossier.code, t=access_token(dossier)),
@@ -48,13 +50,13 @@ def track():
     """Return a dossier's status and timeline, given its code and phone or ID number."""
     payload = request.get_json(silent=True) or {}
     secret = payload.get("secret") or payload.get("phone") or payload.get("id_number") or ""
-    dossier = tracking.lookup(str(payload.get("code", "")), str(secret))
-    if dossier is None:
+    found = tracking.track(str(payload.get("code", "")), str(secret))
+    if found is None:
         return api_error(404, "not_found", _("Không tìm thấy hồ sơ khớp với thông tin đã nhập."))
-    body = dossier_summary(dossier)
+    body = dossier_summary(found)
+    labels = status_labels()
     body["timeline"] = [
-        {"status": e.to_status, "status_label": str(Status(e.to_status).label),
-         "at": e.created_at.isoformat() + "Z", "note": e.note}
-        for e in dossier.events
+        {"status": status, "status_label": labels[status], "at": at.isoformat() + "Z", "note": note}
+        for status, at, note in found.timeline
     ]
     return jsonify(body)

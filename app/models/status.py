@@ -2,6 +2,7 @@
 
 from enum import IntEnum
 
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 
@@ -34,6 +35,24 @@ STATUS_LABELS = {
     Status.RESOLVED: _l("Đã xử lý xong"),
     Status.RETURNED: _l("Đã trả kết quả"),
 }
+
+
+_LABEL_TEXTS: dict[str, dict[int, str]] = {}
+
+
+def status_labels() -> dict[int, str]:
+    """Every status's label as text in the current language, translated once per language.
+
+    The tracking API sends a label per timeline entry; translating each lazily cost more
+    than the database lookup.
+    """
+    locale = str(get_locale())
+    texts = _LABEL_TEXTS.get(locale)
+    if texts is None:
+        with force_locale(locale):
+            texts = {int(status): str(label) for status, label in STATUS_LABELS.items()}
+        _LABEL_TEXTS[locale] = texts
+    return texts
 
 
 class Channel(IntEnum):

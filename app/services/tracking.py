@@ -2,13 +2,16 @@
 
 import hmac
 import re
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
-from app.models import Dossier
-from app.services.identity import normalise_phone
+from app.models import Dossier, Procedure, StatusEvent
+from app.services.identity import phone_key
 
 RECEIPT_MAX_AGE = 60 * 60 * 24 * 90  # a receipt link works for 90 days
 
@@ -18,30 +21,99 @@ def track_limit() -> str:
     return current_app.config["TRACK_RATE_LIMIT"]
 
 
+def _clean(code: str, secret: str) -> tuple[str, str] | None:
+    code = (code or "").strip().upper()
+    secret = re.sub(r"[\s.\-]", "", secret or "")
+    if not code or not secret or len(code) > 40:
+        return None
+    return code, secret
+
+
+def _matches(found, secret: str) -> bool:
+    """True if `secret` is the applicant's ID number or phone; `found` may be None.
+
+    Both are compared, always, so the time taken does not tell which part was wrong.
+    """
+    expected_id = found.applicant_id_number if found is not None else "0" * 12
+    expected_phone = found.applicant_phone if found is not None else "0" * 10
+    id_ok = hmac.compare_digest(expected_id.encode(), secret.encode())
+    phone_ok = hmac.compare_digest(expected_phone.encode(), phone_key(secret).encode())
+    return found is not None and (id_ok or phone_ok)
+
+
 def lookup(code: str, secret: str) -> Dossier | None:
     """Return the dossier if `secret` is its applicant's phone or ID number, else None.
 
     A wrong pair and an unknown code give the same answer, so codes cannot be probed.
     """
-    code = (code or "").strip().upper()
-    secret = re.sub(r"[\s.\-]", "", secret or "")
-    if not code or not secret or len(code) > 40:
+    cleaned = _clean(code, secret)
+    if cleaned is None:
         return None
-    dossier = db.session.execute(db.select(Dossier).filter_by(code=code)).scalar_one_or_none()
-    expected_id = dossier.applicant_id_number if dossier else "0" * 12
-    expected_phone = dossier.applicant_phone if dossier else "0" * 10
-    phone = normalise_phone(secret) or ""
-    # Compare both, always, so the time taken does not tell which part was wrong.
-    id_ok = hmac.compare_digest(expected_id.encode(), secret.encode())
-    phone_ok = hmac.compare_digest(expected_phone.encode(), phone.encode())
-    return dossier if dossier is not None and (id_ok or phone_ok) else None
+    dossier = db.session.execute(
+        db.select(Dossier).filter_by(code=cleaned[0])).scalar_one_or_none()
+    return dossier if _matches(dossier, cleaned[1]) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Tracked:
+    """What a tracking lookup answers with: plain values, no ORM object behind them."""
+
+    id: int
+    code: str
+    client_id: str
+    status: int
+    procedure_code: str
+    procedure_name: str
+    submitted_at: datetime
+    due_date: date | None
+    timeline: list[tuple[int, datetime, str]]  # (status, at, note), oldest first
+
+
+_DT, _PT, _ET = Dossier.__table__, Procedure.__table__, StatusEvent.__table__
+_D, _P, _E = _DT.c, _PT.c, _ET.c
+# One round trip: the dossier, its procedure's name and its timeline (a dossier has a handful
+# of events). Plain Core on table columns skips the ORM's identity map and lazy loads, which
+# were most of a lookup's cost (bench/server.py).
+_TRACK = (
+    select(_D.id, _D.code, _D.client_id, _D.status, _D.submitted_at, _D.due_date,
+           _D.applicant_id_number, _D.applicant_phone,
+           _P.code.label("procedure_code"), _P.name.label("procedure_name"),
+           _E.to_status, _E.created_at, _E.note)
+    .select_from(_DT.join(_PT, _P.id == _D.procedure_id)
+                 .outerjoin(_ET, _E.dossier_id == _D.id))
+    .where(_D.code == bindparam("code"))
+    .order_by(_E.id)
+)
+
+
+def track(code: str, secret: str) -> Tracked | None:
+    """The public tracking answer for a code + phone / ID number pair, or None.
+
+    Same rule as `lookup` (a wrong pair answers like an unknown code), on the fast path the
+    tracking page's API uses: it is the most frequent request the centre serves.
+    """
+    cleaned = _clean(code, secret)
+    if cleaned is None:
+        return None
+    rows = db.session.connection().execute(_TRACK, {"code": cleaned[0]}).all()
+    first = rows[0] if rows else None
+    if not _matches(first, cleaned[1]):
+        return None
+    return Tracked(first.id, first.code, first.client_id, first.status, first.procedure_code,
+                   first.procedure_name, first.submitted_at, first.due_date,
+                   [(r.to_status, r.created_at, r.note) for r in rows if r.to_status is not None])
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="dossier-access")
+    # One per app: building it derives the signing key, which every tracking answer needs.
+    serializer = current_app.extensions.get("dossier_access")
+    if serializer is None:
+        serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="dossier-access")
+        current_app.extensions["dossier_access"] = serializer
+    return serializer
 
 
-def access_token(dossier: Dossier) -> str:
+def access_token(dossier: Dossier | Tracked) -> str:
     """Return a token that lets its holder open this dossier's receipt and status."""
     return _serializer().dumps([dossier.id, dossier.client_id[:8]])
 

@@ -65,6 +65,27 @@ def test_track_api(app, dossier):
     assert "applicant" not in body and VALID_ID not in response.get_data(as_text=True)
 
 
+def test_track_api_gives_the_whole_timeline_in_utf8(app, dossier):
+    from app.services import workflow
+    from app.services.actors import Actor
+
+    workflow.accept(dossier, Actor("user", "reception", None, "Cán bộ"), note="Đủ giấy tờ")
+    client = fresh_client(app)
+    response = client.post("/api/v1/track", json={"code": dossier.code, "secret": "+84 912 345 678"})
+    assert response.status_code == 200
+    body = response.json
+    assert [(e["status"], e["status_label"], e["note"]) for e in body["timeline"]] == [
+        (1, "Mới đăng ký", "Nộp hồ sơ"), (2, "Được tiếp nhận", "Đủ giấy tờ")]
+    assert body["status"] == 2 and body["procedure_name"] == dossier.procedure.name
+    # Vietnamese goes out as UTF-8, not as \\u escapes that double the bytes.
+    assert "Được tiếp nhận".encode() in response.data and b"\\u" not in response.data
+    # The receipt link it hands out opens the receipt.
+    assert client.get(body["receipt_url"]).status_code == 200
+
+    english = client.post("/api/v1/track?lang=en", json={"code": dossier.code, "secret": VALID_ID})
+    assert [e["status_label"] for e in english.json["timeline"]] == ["Newly registered", "Accepted"]
+
+
 def test_track_api_wrong_pair_and_unknown_are_identical(app, dossier):
     client = app.test_client()
     wrong = client.post("/api/v1/track", json={"code": dossier.code, "secret": "0987000111"})
