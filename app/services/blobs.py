@@ -3,9 +3,11 @@
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.blob import Blob
@@ -27,9 +29,12 @@ class FolderStore:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def put(self, data: bytes) -> str:
-        """Store `data` and return its key. A crash never leaves a half file under a key."""
-        key = hashlib.sha256(data).hexdigest()
+    def put(self, data: bytes, key: str | None = None) -> str:
+        """Store `data` and return its key. A crash never leaves a half file under a key.
+
+        `key`, when given, is the caller's SHA-256 of exactly these bytes (saves hashing twice).
+        """
+        key = key or hashlib.sha256(data).hexdigest()
         target = self.path(key)
         if target.is_file():
             return key
@@ -75,10 +80,14 @@ def save_blob(data: bytes, clean: CleanFile) -> tuple[Blob, bool]:
     ON CONFLICT DO NOTHING so the second simply finds the first one's.
     """
     address = sha256_hex(data)
-    existing = get_blob(address)
+    return _keep(address, data, clean, get_blob(address))
+
+
+def _keep(address: str, data: bytes, clean: CleanFile, existing: Blob | None) -> tuple[Blob, bool]:
     if existing is not None and store().has(existing.storage_key):
         return existing, False
-    key = store().put(clean.data)
+    # Bytes kept as sent (no location data removed) already have their hash: the address.
+    key = store().put(clean.data, address if clean.data == data else None)
     if existing is not None:  # the record survived but its file was lost: put it back
         existing.storage_key = key
         return existing, False
@@ -90,18 +99,28 @@ def save_blob(data: bytes, clean: CleanFile) -> tuple[Blob, bool]:
     return db.session.get(Blob, address), created
 
 
-def receive_blob(claimed_sha256: str, data: bytes) -> tuple[Blob, bool]:
+@dataclass(frozen=True)
+class Received:
+    """What the uploader is told about a blob: read before the commit expires the row."""
+
+    sha256: str
+    size: int
+    media_type: str
+
+
+def receive_blob(claimed_sha256: str, data: bytes) -> tuple[Received, bool]:
     """Verify and keep one uploaded blob (the PUT /api/v1/blobs/<sha256> path)."""
     actual = sha256_hex(data)
     if actual != claimed_sha256:
         raise HashMismatch(
-            "Nội dung tệp không khớp mã SHA-256 đã khai báo; tệp có thể bị hỏng khi gửi.",
+            _("Nội dung tệp không khớp mã SHA-256 đã khai báo; tệp có thể bị hỏng khi gửi."),
             {"expected": claimed_sha256, "received": actual},
         )
     existing = get_blob(actual)
     if existing is not None and store().has(existing.storage_key):
-        return existing, False
+        return Received(existing.sha256, existing.size, existing.media_type), False
     clean = inspect(data, current_app.config["MAX_FILE_BYTES"])
-    blob, created = save_blob(data, clean)
+    blob, created = _keep(actual, data, clean, existing)
+    received = Received(blob.sha256, blob.size, blob.media_type)
     db.session.commit()
-    return blob, created
+    return received, created

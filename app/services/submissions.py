@@ -99,8 +99,7 @@ def _check_blobs(clean: dict, procedure: Procedure) -> dict[str, Blob]:
     return found
 
 
-def _existing_or_conflict(client_id: str, digest: str) -> tuple[Dossier, bool] | None:
-    existing = find_by_client_id(client_id)
+def _existing_or_conflict(existing: Dossier | None, digest: str) -> tuple[Dossier, bool] | None:
     if existing is None:
         return None
     if existing.payload_hash != digest:
@@ -123,10 +122,10 @@ def create_dossier(
         clean, procedure = validate_manifest(payload)
     except Invalid:
         if existing is not None:  # a replay that no longer validates is still a different payload
-            _existing_or_conflict(client_id, "")
+            _existing_or_conflict(existing, "")
         raise
     digest = payload_hash(clean)
-    if (found := _existing_or_conflict(client_id, digest)) is not None:
+    if (found := _existing_or_conflict(existing, digest)) is not None:
         return found
     blobs = _check_blobs(clean, procedure)
 
@@ -162,7 +161,7 @@ def create_dossier(
     except IntegrityError:
         # Another request with the same key won the race; answer as a replay would.
         db.session.rollback()
-        if (found := _existing_or_conflict(client_id, digest)) is not None:
+        if (found := _existing_or_conflict(find_by_client_id(client_id), digest)) is not None:
             return found
         raise
     return dossier, True

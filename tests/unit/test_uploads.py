@@ -101,8 +101,20 @@ def test_crash_during_write_leaves_no_file_behind_the_name(tmp_path, monkeypatch
 
 def test_lost_file_is_restored_on_reupload(ctx):
     data = jpeg_bytes()
-    blob, created = blobs.receive_blob(sha(data), data)
-    assert created
-    os.remove(blobs.store().path(blob.storage_key))
-    blob, created = blobs.receive_blob(sha(data), data)
-    assert blobs.store().has(blob.storage_key)
+    received, created = blobs.receive_blob(sha(data), data)
+    assert created and received.sha256 == sha(data) and received.size == len(data)
+    os.remove(blobs.store().path(blobs.get_blob(sha(data)).storage_key))
+    received, created = blobs.receive_blob(sha(data), data)
+    assert blobs.store().has(blobs.get_blob(sha(data)).storage_key)
+
+
+@pytest.mark.parametrize("with_gps", [False, True])
+def test_store_key_is_the_hash_of_the_bytes_kept(ctx, with_gps):
+    # The sent bytes' hash names the blob; the file's own name is the hash of what is kept,
+    # which differs once location data is removed.
+    data = jpeg_bytes(exif=exif_with_gps()) if with_gps else jpeg_bytes(color=(9, 9, 9))
+    blobs.receive_blob(sha(data), data)
+    blob = blobs.get_blob(sha(data))
+    kept = blobs.store().read(blob.storage_key)
+    assert blob.storage_key == sha(kept)
+    assert (kept != data) is with_gps
