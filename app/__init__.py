@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, _secret_key
 from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -35,6 +36,8 @@ def create_app(config: type | object = Config) -> Flask:
     )
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(root, "translations")
     _configure_database(app)
+    if hops := app.config.get("TRUSTED_PROXIES"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"))

@@ -45,6 +45,10 @@ class Config:
 
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute")
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app. Rate limits
+    # key on the client address: behind a proxy that is the proxy's, unless the last N hops
+    # of X-Forwarded-For are trusted. 0 (direct) ignores the header, so it cannot be forged.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # Where links in messages point (the public address of this service).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import segno
 from flask import Flask, has_request_context, session
-from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.models.status import Channel, Status
@@ -17,7 +17,7 @@ from app.services.uploads import human_size
 def vnd(amount: int) -> str:
     """Format a fee: 200.000 đ (or 'Miễn phí')."""
     if not amount:
-        return "Miễn phí" if str(get_locale()) == "vi" else "Free"
+        return _("Miễn phí")
     return f"{amount:,}".replace(",", ".") + " đ"
 
 

@@ -39,3 +39,27 @@ def test_no_secret_key_in_the_repository():
     config = (ROOT / "app/config.py").read_text()
     assert "SECRET_KEY = os.environ" not in config or "secret_key" in config
     assert not (ROOT / "instance").exists() or "instance/" in (ROOT / ".gitignore").read_text()
+
+
+def _client_address_seen(trusted_proxies: int) -> str:
+    """The address the rate limiter keys on, for a request that came through one proxy."""
+    from flask_limiter.util import get_remote_address
+
+    from app import create_app
+    from app.config import TestConfig
+
+    class Config(TestConfig):
+        TRUSTED_PROXIES = trusted_proxies
+
+    app = create_app(Config)
+    app.add_url_rule("/_seen", "seen", get_remote_address)
+    response = app.test_client().get("/_seen", headers={"X-Forwarded-For": "203.0.113.7"},
+                                     environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    return response.get_data(as_text=True)
+
+
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted():
+    # Directly exposed, a forged X-Forwarded-For must not buy a fresh rate-limit bucket.
+    assert _client_address_seen(0) == "10.0.0.2"
+    # Behind one trusted proxy, the limiter keys on the real client, not on the proxy.
+    assert _client_address_seen(1) == "203.0.113.7"
