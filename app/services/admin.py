@@ -1,8 +1,9 @@
-"""Administration: staff accounts, procedure settings and the holiday table."""
+"""Administration: staff accounts, agencies, procedure settings and the holiday table."""
 
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Agency, Holiday, Procedure, Role, User
@@ -39,6 +40,29 @@ def set_user_active(user_id: int, active: bool, by: User) -> User:
     user.active = active
     db.session.commit()
     return user
+
+
+def save_agency(agency_id: int | None, values: dict) -> Agency:
+    """Create an agency (agency_id None) or change one; its procedures are found by its names."""
+    agency = Agency() if agency_id is None else db.session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound(_("Không tìm thấy cơ quan."))
+    taken = db.session.execute(db.select(Agency.id).where(
+        Agency.code == values["code"], Agency.id != (agency_id or 0))).first()
+    if taken:
+        raise Invalid(_("Chưa lưu được cơ quan."), {"code": [_("Mã này đã được dùng cho cơ quan khác.")]})
+    for key in ("code", "name", "short_name", "address"):
+        setattr(agency, key, values.get(key, "").strip())
+    db.session.add(agency)
+    for proc in agency.procedures:  # catalogue search matches the agency's names too
+        proc.search_text = search_text_for(proc, agency)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same code saved by another admin a moment ago
+        db.session.rollback()
+        raise Invalid(_("Chưa lưu được cơ quan."),
+                      {"code": [_("Mã này đã được dùng cho cơ quan khác.")]}) from None
+    return agency
 
 
 def update_procedure(code: str, values: dict) -> Procedure:

@@ -28,10 +28,8 @@ def apologise(dossier: Dossier, actor: Actor, new_date: date | None, reason: str
         errors["note"] = [_("Vui lòng ghi lý do chậm trễ.")]
     if errors:
         raise Invalid(_("Thư xin lỗi chưa đủ thông tin."), errors)
-    at = at or utcnow()
     note = _("Thư xin lỗi: hẹn lại ngày %(d)s. Lý do: %(r)s", d=new_date.strftime("%d/%m/%Y"), r=reason)
     notifications.notify(dossier, "apology", f"{dossier.version}:{new_date}", new_date=new_date,
                          reason=reason)
-    workflow._move(dossier, actor, dossier.status_enum, note, at)
-    workflow._commit(dossier.id)
-    return dossier
+    # The same write as every transition (timeline entry, version-checked commit); status stays.
+    return workflow.record(dossier, actor, dossier.status_enum, note, at or utcnow())

@@ -20,7 +20,9 @@ def staff_only():
 
 from app.staff import (  # noqa: E402,F401
     actions,
+    admin_agencies,
     admin_catalogue,
+    admin_requirements,
     admin_users,
     apology,
     dossier,

@@ -67,6 +67,8 @@ for _name, _slug, _fn, _done in [
      _l("Đã xác nhận nghĩa vụ tài chính.")),
     ("request_withdrawal", "ghi-nhan-rut", workflow.request_withdrawal, _l("Đã ghi nhận yêu cầu rút hồ sơ.")),
     ("stop", "dung-xu-ly", workflow.stop, _l("Đã dừng xử lý hồ sơ.")),
+    ("decline_withdrawal", "khong-chap-nhan-rut", workflow.decline_withdrawal,
+     _l("Đã ghi nhận không chấp nhận yêu cầu rút; hồ sơ tiếp tục được giải quyết.")),
 ]:
     _simple(_name, _slug, _fn, _done)
 

@@ -24,18 +24,28 @@ def procedures():
     return render_template("staff/admin/procedures.html", procedures=rows)
 
 
+def procedure_page(proc: Procedure, values: dict | None = None, errors: dict | None = None,
+                   requirement: dict | None = None, status: int = 200):
+    """Render the procedure page: its settings form and its required documents.
+
+    `requirement` carries a failed requirement form back: which one ("new" or its id), what
+    was typed, the messages by field and the summary message.
+    """
+    return render_template("staff/admin/procedure.html", procedure=proc, values=values, errors=errors or {},
+                           req=requirement or {"target": None, "values": {}, "errors": {}}), status
+
+
 @bp.route("/quan-tri/thu-tuc/<code>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_procedure(code: str):
     """Edit a procedure's name, processing time, cut-off hour, fee and switches."""
     proc = db.session.execute(db.select(Procedure).filter_by(code=code)).scalar_one_or_none() or abort(404)
     if request.method == "GET":
-        return render_template("staff/admin/procedure.html", procedure=proc, values=None, errors={})
+        return procedure_page(proc)
     try:
         values = ProcedureSchema().load(request.form.to_dict())
     except ValidationError as exc:
-        return render_template("staff/admin/procedure.html", procedure=proc, values=request.form.to_dict(),
-                               errors=flatten_errors(exc.messages)), 422
+        return procedure_page(proc, request.form.to_dict(), flatten_errors(exc.messages), status=422)
     admin.update_procedure(code, values)
     flash(_("Đã lưu thủ tục %(code)s.", code=code))
     return redirect(url_for("staff.procedures"), 303)

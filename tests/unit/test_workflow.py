@@ -92,6 +92,7 @@ def attempt(name: str, dossier: Dossier, actor: Actor):
         "return_counter": lambda: workflow.return_result(dossier, actor, "counter"),
         "request_withdrawal": lambda: workflow.request_withdrawal(dossier, actor),
         "stop": lambda: workflow.stop(dossier, actor),
+        "decline_withdrawal": lambda: workflow.decline_withdrawal(dossier, actor, "Đã có kết quả thẩm định"),
     }
     return calls[name]()
 
@@ -111,6 +112,7 @@ MATRIX = [
     ("return_counter", S.RESOLVED, {"reception"}),
     ("request_withdrawal", S.PROCESSING, {"reception", "citizen"}),
     ("stop", S.WITHDRAWAL_REQUESTED, {"reception", "department"}),
+    ("decline_withdrawal", S.WITHDRAWAL_REQUESTED, {"reception", "department"}),
 ]
 WHO = ["reception", "department", "leader", "admin", "citizen", "other_department"]
 
@@ -311,3 +313,48 @@ def test_actions_for_lists_what_the_role_may_do_now(world):
     assert workflow.actions_for(actors["leader"], dossier) == []
     assert workflow.actions_for(actors["admin"], dossier) == []
     assert workflow.actions_for(actors["other_department"], dossier) == []
+
+
+@pytest.mark.parametrize("before", [S.SUBMITTED, S.PROCESSING, S.SUPPLEMENT, S.AWAITING_PAYMENT])
+def test_declining_a_withdrawal_returns_to_where_the_dossier_was(world, before):
+    proc, actors = world
+    dossier = bring_to(make_dossier(proc), before, actors)
+    due, stopped = dossier.due_date, dossier.clock_stopped_on
+    workflow.request_withdrawal(dossier, Actor.citizen(dossier), "Nộp nhầm")
+    # A postal step while the request waits leaves a 7 → 7 entry: not the status to go back to.
+    workflow.postal_step(dossier, Actor.system("Bưu điện tỉnh"), "Đã đăng ký gửi bưu chính")
+    assert workflow.status_before_withdrawal(dossier) == before
+    workflow.decline_withdrawal(dossier, actors["department"], "  Hồ sơ đã thẩm định xong  ")
+    db.session.expire_all()
+    assert dossier.status == before
+    assert (dossier.due_date, dossier.clock_stopped_on) == (due, stopped)
+    last = dossier.events[-1]
+    assert (last.from_status, last.to_status) == (S.WITHDRAWAL_REQUESTED, before)
+    assert last.note == "Không chấp nhận yêu cầu rút hồ sơ: Hồ sơ đã thẩm định xong"
+    assert last.actor_label == actors["department"].label
+    if before == S.SUPPLEMENT:  # the open request is still there to be answered
+        assert workflow.open_supplement(dossier) is not None
+
+
+def test_declining_a_withdrawal_needs_a_reason_and_changes_nothing_without_one(world):
+    proc, actors = world
+    dossier = bring_to(make_dossier(proc), S.WITHDRAWAL_REQUESTED, actors)
+    events = len(dossier.events)
+    with pytest.raises(Invalid) as info:
+        workflow.decline_withdrawal(dossier, actors["reception"], "   ")
+    assert "note" in info.value.details and "lý do" in info.value.message
+    db.session.rollback()
+    db.session.expire_all()
+    assert dossier.status == S.WITHDRAWAL_REQUESTED and len(dossier.events) == events
+
+
+def test_declining_a_withdrawal_is_offered_next_to_stopping(world):
+    proc, actors = world
+    dossier = bring_to(make_dossier(proc), S.WITHDRAWAL_REQUESTED, actors)
+    names = [t.name for t in workflow.actions_for(actors["reception"], dossier)]
+    assert names == ["stop", "decline_withdrawal"]
+    assert workflow.actions_for(actors["leader"], dossier) == []
+    workflow.decline_withdrawal(dossier, actors["reception"], "Tiếp tục giải quyết")
+    assert dossier.status == S.SUBMITTED
+    with pytest.raises(workflow.WrongStatus):  # once declined, there is nothing left to decline
+        workflow.decline_withdrawal(dossier, actors["reception"], "Lần nữa")

@@ -38,6 +38,7 @@ URLS = [
     ("POST", "/staff/ho-so/<code>/ghi-nhan-rut", 404, None),
     ("POST", "/staff/ho-so/<code>/dung-xu-ly", 404, None),
     ("POST", "/staff/ho-so/<code>/xin-loi", 404, None),
+    ("POST", "/staff/ho-so/<code>/khong-chap-nhan-rut", 404, None),
     ("GET", "/staff/tiep-nhan", 403, "reception"),
     ("GET", "/staff/tiep-nhan/<proc>", 403, "reception"),
     ("POST", "/staff/tiep-nhan/<proc>", 403, None),
@@ -47,6 +48,14 @@ URLS = [
     ("GET", "/staff/quan-tri/thu-tuc", 403, "admin"),
     ("GET", "/staff/quan-tri/thu-tuc/<proc>", 403, "admin"),
     ("POST", "/staff/quan-tri/thu-tuc/<proc>", 403, None),
+    ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to", 403, None),
+    ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>", 403, None),
+    ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>/thu-tu", 403, None),
+    ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>/xoa", 403, None),
+    ("GET", "/staff/quan-tri/co-quan", 403, "admin"),
+    ("POST", "/staff/quan-tri/co-quan", 403, None),
+    ("GET", "/staff/quan-tri/co-quan/<int:agency_id>", 403, "admin"),
+    ("POST", "/staff/quan-tri/co-quan/<int:agency_id>", 403, None),
     ("GET", "/staff/quan-tri/ngay-nghi", 403, "admin"),
     ("POST", "/staff/quan-tri/ngay-nghi", 403, None),
     ("POST", "/staff/quan-tri/ngay-nghi/<day>/xoa", 403, None),
@@ -80,7 +89,8 @@ def setting(app):
                  for role in ("reception", "department", "leader", "admin", "citizen")}
         users["other"] = make_user("department", agency=other).email
         values = {"<code>": dossier.code, "<int:document_id>": doc.id, "<int:number>": 1,
-                  "<proc>": proc.code, "<int:user_id>": make_user("reception").id, "<day>": "2026-09-02"}
+                  "<proc>": proc.code, "<int:user_id>": make_user("reception").id, "<day>": "2026-09-02",
+                  "<int:agency_id>": proc.agency_id, "<int:requirement_id>": proc.requirements[0].id}
         return values, users
 
 

@@ -151,3 +151,17 @@ def test_pagination(client, queue, ctx):
     second = client.get("/staff/?status=1&page=2").get_data(as_text=True)
     assert len(codes(second)) == 7 and not set(codes(first)) & set(codes(second))
     assert len(codes(client.get("/staff/?status=1&page=99").get_data(as_text=True))) == 7  # last page
+
+
+def test_queue_loads_the_keyboard_module_with_its_help_hidden_until_it_runs(client, queue):
+    page = client.get("/staff/").get_data(as_text=True)
+    src = re.search(r'<script type="module" src="(/static/js/staff-keys\.js\?v=\w+)"></script>', page)
+    assert src, "the queue page does not load staff-keys.js through the hashed asset URL"
+    assert re.search(r'<p class="keys-help" data-keys-help hidden>Phím tắt:', page)
+    assert 'aria-keyshortcuts="/"' in page
+    script = client.get(src.group(1))
+    assert script.status_code == 200 and script.mimetype == "text/javascript"
+    assert b'addEventListener("keydown"' in script.data
+    # The fragment htmx swaps carries no script: the listener on the document keeps working.
+    fragment = client.get("/staff/?status=all", headers={"HX-Request": "true", "HX-Target": "queue-results"})
+    assert "<script" not in fragment.get_data(as_text=True)
