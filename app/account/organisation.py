@@ -77,6 +77,36 @@ def add_member(org_id: int):
     return redirect(url_for("account.organisation", org_id=org.id), 303)
 
 
+@bp.post("/to-chuc/<int:org_id>/thanh-vien/<int:member_id>/vai-tro")
+@login_required
+def set_role(org_id: int, member_id: int):
+    """Make a member an owner or a plain member (owners only; the last owner stays)."""
+    org = _org(org_id, owner=True)
+    try:
+        member = organisations.set_role(org, member_id, request.form.get("role", ""))
+    except Invalid as exc:
+        db.session.rollback()
+        return _page(org, 422, errors=exc.details, summary=exc.message)
+    flash(_("Đã đổi vai trò của %(name)s.", name=member.user.name))
+    return redirect(url_for("account.organisation", org_id=org.id), 303)
+
+
+@bp.post("/to-chuc/<int:org_id>/thanh-vien/<int:member_id>/xoa")
+@login_required
+def remove_member(org_id: int, member_id: int):
+    """Take a member out of the organisation (owners only; never the last owner)."""
+    org = _org(org_id, owner=True)
+    try:
+        user = organisations.remove_member(org, member_id)
+    except Invalid as exc:
+        db.session.rollback()
+        return _page(org, 422, errors=exc.details, summary=exc.message)
+    flash(_("Đã xóa %(name)s khỏi tổ chức.", name=user.name))
+    if user.id == current_user.id:  # an owner who left no longer sees the organisation
+        return redirect(url_for("account.mine"), 303)
+    return redirect(url_for("account.organisation", org_id=org.id), 303)
+
+
 @bp.post("/to-chuc/<int:org_id>/dia-chi")
 @login_required
 def add_address(org_id: int):

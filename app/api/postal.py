@@ -1,4 +1,4 @@
-"""POST /api/v1/dossiers/<code>/postal-requests: ask for postal return from the outbox."""
+"""POST /api/v1/dossiers/<code>/postal-requests[/<id>/change|cancel]: postal requests from the outbox."""
 
 from flask import jsonify, url_for
 
@@ -6,7 +6,7 @@ from app.api import bp
 from app.api.writes import citizen_write
 from app.extensions import limiter
 from app.models import PostalRequest
-from app.services import postal
+from app.services import postal, postal_changes
 from app.services.actors import Actor
 from app.services.tracking import access_token, track_limit
 
@@ -14,9 +14,12 @@ from app.services.tracking import access_token, track_limit
 def postal_summary(req: PostalRequest) -> dict:
     """What the device shows about a postal request once the server holds it."""
     dossier = req.dossier
+    main = req.leg("result") or req.leg("originals")
     return {
-        "code": dossier.code, "status": dossier.status, "postal_state": req.state,
-        "direction": req.direction, "fee": req.fee, "waybill": req.waybill or None,
+        "code": dossier.code, "status": dossier.status, "request_id": req.id, "postal_state": req.state,
+        "direction": req.direction, "fee": req.fee, "waybill": (main.waybill or None) if main else None,
+        "legs": {leg.kind: {"state": leg.state, "waybill": leg.waybill or None} for leg in req.legs},
+        "can_change": req.can_change,
         "receipt_url": url_for("citizen.status", code=dossier.code, t=access_token(dossier)),
     }
 
@@ -28,3 +31,21 @@ def create_postal_request(code: str):
     key, payload, dossier = citizen_write(code)
     req, created = postal.register(dossier, payload, key, Actor.citizen(dossier))
     return jsonify(postal_summary(req)), 201 if created else 200
+
+
+@bp.post("/dossiers/<code>/postal-requests/<int:request_id>/change")
+@limiter.shared_limit(track_limit, scope="track")
+def change_postal_request(code: str, request_id: int):
+    """Change the details of a request not yet handed to the post; priced again."""
+    key, payload, dossier = citizen_write(code)
+    req = postal_changes.change(dossier, request_id, payload, key, Actor.citizen(dossier))
+    return jsonify(postal_summary(req))
+
+
+@bp.post("/dossiers/<code>/postal-requests/<int:request_id>/cancel")
+@limiter.shared_limit(track_limit, scope="track")
+def cancel_postal_request(code: str, request_id: int):
+    """Cancel a request not yet handed to the post; `reason` in the body is optional."""
+    key, payload, dossier = citizen_write(code)
+    req = postal_changes.cancel(dossier, request_id, payload, key, Actor.citizen(dossier))
+    return jsonify(postal_summary(req))

@@ -19,4 +19,4 @@ def load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-from app.auth import views  # noqa: E402,F401
+from app.auth import reset, views  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Postal desk views: waiting list, batches, printables, CSV out and in, outcomes."""
+"""Postal desk views: results waiting, originals coming in, batches, printables, CSV, outcomes."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,11 +14,19 @@ def _back(batch: str = ""):
     return redirect(url_for("postal_desk.batch", name=batch) if batch else url_for("postal_desk.desk"), 303)
 
 
+def _back_to(leg):
+    """After acting on a leg: back to its batch, or to the originals list on the desk."""
+    if leg.kind == "originals":
+        return redirect(url_for("postal_desk.desk", _anchor="ban-goc"), 303)
+    return _back(leg.batch)
+
+
 @bp.get("/")
 def desk():
-    """List results waiting to go by post, and the batches still open."""
+    """List results waiting to go by post, originals coming in, and the batches still open."""
     return render_template("postal_desk/desk.html", waiting=postal_desk.waiting(),
-                           batches=postal_desk.open_batches(), places=places)
+                           incoming=postal_desk.incoming(), batches=postal_desk.open_batches(),
+                           places=places, today=postal_desk.today())
 
 
 @bp.post("/lo")
@@ -80,34 +88,40 @@ def import_waybills(name: str):
     return _back(name)
 
 
-@bp.post("/<int:request_id>/van-don")
-def waybill(request_id: int):
-    """Record one waybill by hand: the result is handed to the post office."""
-    req = postal_desk.get(request_id)
+@bp.post("/<int:leg_id>/van-don")
+def waybill(leg_id: int):
+    """Record one waybill by hand: the post took the result, or collected the originals."""
+    leg = postal_desk.get(leg_id)
     bill = request.form.get("waybill", "").strip().upper()
     day = postal_desk.parse_day(request.form.get("handed_on", "")) or postal_desk.today()
     if not waybills.WAYBILL.match(bill):
         flash(_("Số vận đơn “%(b)s” không hợp lệ (8–20 chữ cái in hoa hoặc chữ số).", b=bill))
-        return _back(req.batch)
-    postal_desk.hand_over(req, bill, day, actor())
-    flash(_("Đã ghi nhận số vận đơn %(b)s cho hồ sơ %(c)s.", b=bill, c=req.dossier.code))
-    return _back(req.batch)
+        return _back_to(leg)
+    postal_desk.hand_over(leg, bill, day, actor())
+    flash(_("Đã ghi nhận số vận đơn %(b)s cho hồ sơ %(c)s.", b=bill, c=leg.dossier.code))
+    return _back_to(leg)
 
 
-@bp.post("/<int:request_id>/da-phat")
-def delivered(request_id: int):
-    """Record delivery: the dossier becomes returned (10), by post."""
-    req = postal_desk.get(request_id)
+@bp.post("/<int:leg_id>/da-phat")
+def delivered(leg_id: int):
+    """Record arrival: the result delivered (the dossier becomes 10), or the originals received."""
+    leg = postal_desk.get(leg_id)
     day = postal_desk.parse_day(request.form.get("delivered_on", "")) or postal_desk.today()
-    postal_desk.deliver(req, day, actor())
-    flash(_("Hồ sơ %(c)s: đã phát thành công.", c=req.dossier.code))
-    return _back(req.batch)
+    postal_desk.finish(leg, day, actor())
+    if leg.kind == "originals":
+        flash(_("Hồ sơ %(c)s: Trung tâm đã nhận bản gốc.", c=leg.dossier.code))
+    else:
+        flash(_("Hồ sơ %(c)s: đã phát thành công.", c=leg.dossier.code))
+    return _back_to(leg)
 
 
-@bp.post("/<int:request_id>/khong-phat")
-def failed(request_id: int):
-    """Record a failed delivery: the result goes back to the counter, the citizen is told."""
-    req = postal_desk.get(request_id)
-    postal_desk.fail(req, request.form.get("reason", ""), actor())
-    flash(_("Hồ sơ %(c)s: không phát được, kết quả chuyển về quầy.", c=req.dossier.code))
-    return _back(req.batch)
+@bp.post("/<int:leg_id>/khong-phat")
+def failed(leg_id: int):
+    """Record a failure: the result goes back to the counter, or the originals come in person."""
+    leg = postal_desk.get(leg_id)
+    postal_desk.fail(leg, request.form.get("reason", ""), actor())
+    if leg.kind == "originals":
+        flash(_("Hồ sơ %(c)s: bưu chính không nhận được bản gốc.", c=leg.dossier.code))
+    else:
+        flash(_("Hồ sơ %(c)s: không phát được, kết quả chuyển về quầy.", c=leg.dossier.code))
+    return _back_to(leg)

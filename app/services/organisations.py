@@ -66,6 +66,50 @@ def add_member(org: Organisation, user: User | None) -> Membership:
     return member
 
 
+ROLES = ("owner", "member")
+
+
+def _member(org: Organisation, member_id: int) -> Membership:
+    """Return the membership in this organisation; NotFound for any other id, so ids do not leak."""
+    # Lock the organisation's row (PostgreSQL) so two owners demoting each other at once
+    # cannot leave it with none: the second one waits and then counts again.
+    db.session.execute(db.select(Organisation.id).filter_by(id=org.id).with_for_update())
+    found = db.session.get(Membership, member_id)
+    if found is None or found.organisation_id != org.id:
+        raise NotFound(_("Không tìm thấy thành viên."))
+    return found
+
+
+def _keep_an_owner(member: Membership) -> None:
+    owners = db.session.execute(db.select(db.func.count()).select_from(Membership).filter_by(
+        organisation_id=member.organisation_id, role="owner")).scalar_one()
+    if member.role == "owner" and owners <= 1:
+        message = _("Tổ chức phải còn ít nhất một chủ sở hữu. Hãy chọn chủ sở hữu khác trước.")
+        raise Invalid(message, {"_form": [message]})
+
+
+def set_role(org: Organisation, member_id: int, role: str) -> Membership:
+    """Make a member an owner or a plain member (owners only; checked by the view)."""
+    if role not in ROLES:
+        raise Invalid(_("Vai trò không hợp lệ."), {"role": [_("Vui lòng chọn từ danh sách.")]})
+    member = _member(org, member_id)
+    if role == "member":
+        _keep_an_owner(member)
+    member.role = role
+    db.session.commit()
+    return member
+
+
+def remove_member(org: Organisation, member_id: int) -> User:
+    """Take an account out of the organisation and return it; its dossiers stay its own."""
+    member = _member(org, member_id)
+    _keep_an_owner(member)
+    user = member.user
+    db.session.delete(member)
+    db.session.commit()
+    return user
+
+
 def dossiers(org: Organisation, status: int | None = None, q: str = "") -> list[Dossier]:
     """Return the dossiers of every member of the organisation, newest first, filtered."""
     members = db.select(Membership.user_id).filter_by(organisation_id=org.id)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.i18n import N_
 from app.models import Dossier, PostalRequest, Status
-from app.models.postal import ACTIVE_STATES
+from app.models.postal import ACTIVE_STATES, LEGS_OF, PostalLeg
 from app.schemas import flatten_errors
 from app.schemas.postal import PostalRequestSchema
 from app.services import workflow
@@ -49,11 +49,11 @@ def vnd(amount: int) -> str:
 
 
 def active(dossier: Dossier) -> PostalRequest | None:
-    """Return the dossier's postal request still on its way, if any."""
+    """Return the dossier's postal request still on its way (either leg), if any."""
     return db.session.execute(
-        db.select(PostalRequest).filter(PostalRequest.dossier_id == dossier.id,
-                                        PostalRequest.state.in_(ACTIVE_STATES))
-        .order_by(PostalRequest.id.desc()).limit(1)).scalar_one_or_none()
+        db.select(PostalRequest).join(PostalLeg).filter(PostalRequest.dossier_id == dossier.id,
+                                                        PostalLeg.state.in_(ACTIVE_STATES))
+        .order_by(PostalRequest.id.desc()).limit(1)).scalars().first()
 
 
 def latest(dossier: Dossier) -> PostalRequest | None:
@@ -103,11 +103,11 @@ def register(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[P
         dossier_id=dossier.id, client_key=key, payload_hash=digest, direction=clean["direction"],
         recipient_name=clean["recipient_name"], phone=clean["phone"], email=clean.get("email", ""),
         street=clean["street"], province_code=clean["province"], ward_code=clean["ward"],
-        note=clean["note"], fee=clean["fee"])
+        note=clean["note"], fee=clean["fee"], legs=[PostalLeg(kind=k) for k in LEGS_OF[clean["direction"]]])
     db.session.add(req)
     text = _("Đăng ký dịch vụ bưu chính công ích: %(what)s; cước %(fee)s",
              what=_(DIRECTION_LABELS[req.direction]), fee=vnd(req.fee))
-    method = "post" if req.direction in ("result", "both") else None
+    method = "post" if req.leg("result") else None
     try:
         workflow.postal_step(dossier, actor, text, return_method=method)
     except (IntegrityError, workflow.Stale):

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Dossier, PostalRequest
+from app.models.postal import ACTIVE_STATES, PostalLeg
 from app.services import places, postal_desk
 from app.services.actors import Actor
 from app.services.errors import Invalid
@@ -23,16 +24,17 @@ WAYBILL = re.compile(r"^[A-Z0-9]{8,20}$")
 MAX_ROWS = 2000
 
 
-def export_csv(rows: list[PostalRequest]) -> str:
+def export_csv(legs: list[PostalLeg]) -> str:
     """Return the batch as UTF-8 CSV (with BOM, for spreadsheet programs), no dossier contents."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    for r in rows:
+    for leg in legs:
+        r = leg.request
         writer.writerow([r.dossier.code, r.recipient_name, r.phone, r.street, places.ward_name(r.ward_code),
-                         places.province_name(r.province_code), r.direction, r.fee, r.waybill,
-                         r.handed_on.strftime("%d/%m/%Y") if r.handed_on else ""])
+                         places.province_name(r.province_code), r.direction, r.fee, leg.waybill,
+                         leg.handed_on.strftime("%d/%m/%Y") if leg.handed_on else ""])
     return out.getvalue()
 
 
@@ -52,21 +54,21 @@ def _read(data: bytes) -> list[dict]:
 
 def _check(rows: list[dict], batch: str) -> tuple[list, list[tuple[int, str]]]:
     codes = [r.get("ma_ho_so", "").upper() for r in rows]
-    found = {r.dossier.code: r for r in db.session.execute(
-        db.select(PostalRequest).join(Dossier).where(
-            Dossier.code.in_(codes), PostalRequest.batch == batch,
-            PostalRequest.state.in_(("registered", "handed_to_post")))).scalars()}
-    used = set(db.session.execute(db.select(PostalRequest.waybill).where(
-        PostalRequest.waybill.in_([r.get("so_van_don", "").upper() for r in rows]))).scalars())
+    found = {leg.dossier.code: leg for leg in db.session.execute(
+        db.select(PostalLeg).join(PostalRequest).join(Dossier).where(
+            Dossier.code.in_(codes), PostalLeg.kind == "result", PostalLeg.batch == batch,
+            PostalLeg.state.in_(ACTIVE_STATES))).scalars()}
+    used = set(db.session.execute(db.select(PostalLeg.waybill).where(
+        PostalLeg.waybill.in_([r.get("so_van_don", "").upper() for r in rows]))).scalars())
     good, errors, seen_codes, seen_bills = [], [], set(), set()
     for n, (row, code) in enumerate(zip(rows, codes, strict=True), start=2):  # row 1 is the header
         bill, day_text = row.get("so_van_don", "").upper(), row.get("ngay_gui", "")
         day = postal_desk.parse_day(day_text) if day_text else postal_desk.today()
-        req = found.get(code)
-        if req is not None and req.state == "handed_to_post" and req.waybill == bill:
+        leg = found.get(code)
+        if leg is not None and leg.state == "handed_to_post" and leg.waybill == bill:
             seen_codes.add(code)  # the same file imported again: already recorded, nothing to do
             continue
-        if req is None or req.state != "registered":
+        if leg is None or leg.state != "registered":
             problem = _("không có hồ sơ %(c)s đang chờ gửi trong lô này", c=code or "—")
         elif code in seen_codes:
             problem = _("hồ sơ %(c)s xuất hiện hai lần", c=code)
@@ -76,7 +78,7 @@ def _check(rows: list[dict], batch: str) -> tuple[list, list[tuple[int, str]]]:
             problem = _("số vận đơn %(b)s đã được dùng", b=bill)
         elif day is None or day > postal_desk.today():
             problem = _("ngày gửi “%(d)s” không hợp lệ (dd/mm/yyyy, không sau hôm nay)", d=day_text)
-        elif req.dossier.status != 9:
+        elif leg.dossier.status != 9:
             problem = _("hồ sơ %(c)s chưa có kết quả", c=code)
         else:
             problem = None
@@ -85,7 +87,7 @@ def _check(rows: list[dict], batch: str) -> tuple[list, list[tuple[int, str]]]:
         if problem:
             errors.append((n, problem))
         else:
-            good.append((req, bill, day))
+            good.append((leg, bill, day))
     return good, errors
 
 
@@ -99,8 +101,8 @@ def import_csv(data: bytes, batch: str, actor: Actor) -> int:
     if errors:
         raise Invalid(_("Tệp có %(n)s dòng lỗi; chưa ghi nhận dòng nào.", n=len(errors)), {"rows": errors})
     try:
-        for req, bill, day in good:
-            postal_desk.hand_over(req, bill, day, actor, commit=False)
+        for leg, bill, day in good:
+            postal_desk.hand_over(leg, bill, day, actor, commit=False)
         db.session.commit()
     except StaleDataError:
         # An officer changed one of these dossiers meanwhile: nothing applied, import again.

@@ -4,7 +4,17 @@ import pytest
 
 from app.extensions import db
 from app.models import Organisation
-from tests.helpers import VALID_ID, VALID_PHONE, csrf_token, fresh_client, make_dossier, make_procedure
+from app.services import postal
+from app.services.actors import Actor
+from tests.helpers import (
+    VALID_ID,
+    VALID_PHONE,
+    csrf_token,
+    fresh_client,
+    make_dossier,
+    make_procedure,
+    new_key,
+)
 from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD, post_postal, postal_body
 from tests.web.test_accounts import TAX_CODE, post, register
 
@@ -14,12 +24,14 @@ DOSSIER_ROUTES = [
     ("GET", "/ho-so/{code}"), ("GET", "/ho-so/{code}/bien-nhan"), ("GET", "/ho-so/{code}/buu-chinh"),
     ("POST", "/ho-so/{code}/buu-chinh"), ("GET", "/ho-so/{code}/bo-sung"), ("POST", "/ho-so/{code}/bo-sung"),
     ("POST", "/ho-so/{code}/nhan-ket-qua"), ("GET", "/ho-so/{code}/ket-qua/{doc}"),
-    ("POST", "/ho-so/{code}/rut-ho-so"),
+    ("POST", "/ho-so/{code}/rut-ho-so"), ("POST", "/ho-so/{code}/buu-chinh/{req}/sua"),
+    ("POST", "/ho-so/{code}/buu-chinh/{req}/huy"),
 ]
 ORG_ROUTES = [
     ("GET", "/to-chuc/{org}"), ("GET", "/to-chuc/{org}/ho-so.csv"), ("POST", "/to-chuc/{org}/thanh-vien"),
     ("POST", "/to-chuc/{org}/dia-chi"), ("POST", "/to-chuc/{org}/buu-chinh"),
-    ("POST", "/to-chuc/{org}/mac-dinh"),
+    ("POST", "/to-chuc/{org}/mac-dinh"), ("POST", "/to-chuc/{org}/thanh-vien/{member}/vai-tro"),
+    ("POST", "/to-chuc/{org}/thanh-vien/{member}/xoa"),
 ]
 
 
@@ -33,12 +45,14 @@ def world(ctx, app):
     assert post(owner, "/tai-khoan/nhan-ho-so",
                 {"code": dossier.code, "phone": VALID_PHONE, "id_number": VALID_ID}).status_code == 303
     org = db.session.execute(db.select(Organisation).filter_by(tax_code=TAX_CODE)).scalar_one()
+    # A postal request the applicant may still change or cancel: nobody else may.
+    req, _created = postal.register(dossier, postal_body(), new_key(), Actor.citizen(dossier))
     citizen = fresh_client(app)
     assert register(citizen, "0987654321").status_code == 303
     rival = fresh_client(app)
     assert register(rival, "chu@b.vn", kind="business", tax_code=OTHER_TAX,
                     org_name="Công ty B").status_code == 303
-    return {"owner": owner, "dossier": dossier, "org": org, "intruders": [citizen, rival]}
+    return {"owner": owner, "dossier": dossier, "org": org, "intruders": [citizen, rival], "postal": req}
 
 
 def _try(client, method: str, url: str):
@@ -46,19 +60,23 @@ def _try(client, method: str, url: str):
         return client.get(url)
     html = client.get("/tai-khoan").get_data(as_text=True)
     data = {"csrf_token": csrf_token(html), "client_id": "0f7f5a3e-6f8e-4e52-9c79-1b6a8f2f4a11",
-            "codes": ["x"], "address": "1", "login": "chu@b.vn", "action": "confirm"}
+            "codes": ["x"], "address": "1", "login": "chu@b.vn", "action": "confirm", "role": "member"}
     return client.post(url, data=data | {k: str(v) for k, v in postal_body().items()})
 
 
 @pytest.mark.parametrize(("method", "route"), DOSSIER_ROUTES + ORG_ROUTES)
 def test_nobody_else_sees_or_acts(world, method, route):
-    d, org = world["dossier"], world["org"]
-    url = route.format(code=d.code, org=org.id, doc=d.documents[0].id)
+    d, org, req = world["dossier"], world["org"], world["postal"]
+    [owner] = org.members
+    url = route.format(code=d.code, org=org.id, doc=d.documents[0].id, req=req.id, member=owner.id)
     for intruder in world["intruders"]:
         answer = _try(intruder, method, url)
         assert answer.status_code == 404, (url, answer.status_code)
     db.session.refresh(d)
+    db.session.refresh(req)
+    db.session.refresh(owner)
     assert d.status == 1 and d.owner_id is not None
+    assert req.cancelled_at is None and req.street == "12 Lê Lợi" and owner.role == "owner"
 
 
 def test_owner_reaches_what_intruders_cannot(world):

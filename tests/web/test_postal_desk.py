@@ -4,6 +4,7 @@ import io
 
 from app.extensions import db
 from app.models import Notification, PostalRequest, Status, StatusEvent
+from app.models.postal import PostalLeg
 from app.services import postal
 from app.services.actors import Actor
 from app.services.tracking import access_token
@@ -32,9 +33,18 @@ def _post(client, url, data=None, **kw):
     return client.post(url, data={"csrf_token": csrf_token(page), **(data or {})}, **kw)
 
 
+def _legs(kind: str) -> list[PostalLeg]:
+    query = db.select(PostalLeg).filter_by(kind=kind).order_by(PostalLeg.id)
+    return list(db.session.execute(query).scalars())
+
+
+def _leg_of(dossier, kind: str = "result") -> PostalLeg:
+    return db.session.execute(db.select(PostalLeg).join(PostalRequest).filter(
+        PostalRequest.dossier_id == dossier.id, PostalLeg.kind == kind)).scalar_one()
+
+
 def _batch(client, dossiers) -> str:
-    ids = [str(r.id) for r in db.session.execute(db.select(PostalRequest)).scalars()
-           if r.dossier_id in {d.id for d in dossiers}]
+    ids = [str(leg.id) for leg in _legs("result") if leg.dossier.id in {d.id for d in dossiers}]
     answer = _post(client, "/staff/buu-chinh/lo", {"ids": ids})
     assert answer.status_code == 303
     return answer.headers["Location"].rsplit("/", 1)[1]
@@ -52,7 +62,7 @@ def test_batch_print_export_and_deliver(ctx, app):
     assert "Danh sách bàn giao" in client.get(f"/staff/buu-chinh/lo/{name}/ban-giao").get_data(as_text=True)
     csv_text = client.get(f"/staff/buu-chinh/lo/{name}.csv").get_data(as_text=True)
     assert csv_text.lstrip("\ufeff").startswith("ma_ho_so,") and d2.code in csv_text
-    req = db.session.execute(db.select(PostalRequest).filter_by(dossier_id=d1.id)).scalar_one()
+    req = _leg_of(d1)
     assert _post(client, f"/staff/buu-chinh/{req.id}/van-don",
                  {"waybill": "EB123456789VN", "handed_on": ""}).status_code == 303
     assert _post(client, f"/staff/buu-chinh/{req.id}/da-phat", {"delivered_on": ""}).status_code == 303
@@ -72,7 +82,7 @@ def test_failed_falls_back_to_counter_and_tells_the_citizen(ctx, app):
     (dossier,) = _ready(1)
     client = _desk(app)
     name = _batch(client, [dossier])
-    req = db.session.execute(db.select(PostalRequest)).scalar_one()
+    req = _leg_of(dossier)
     _post(client, f"/staff/buu-chinh/{req.id}/van-don", {"waybill": "EB000000001VN"})
     assert _post(client, f"/staff/buu-chinh/{req.id}/khong-phat", {"reason": ""}).status_code == 422
     assert _post(client, f"/staff/buu-chinh/{req.id}/khong-phat",
@@ -102,8 +112,7 @@ def test_waybill_import_good_file(ctx, app):
                    {"file": (io.BytesIO(data), "vnpost.csv")},
                    content_type="multipart/form-data")
     assert answer.status_code == 303
-    rows = db.session.execute(db.select(PostalRequest)).scalars()
-    bills = {r.dossier_id: (r.state, r.waybill) for r in rows}
+    bills = {leg.dossier.id: (leg.state, leg.waybill) for leg in _legs("result")}
     assert bills == {d1.id: ("handed_to_post", "EB100000001VN"), d2.id: ("handed_to_post", "EB100000002VN")}
 
 
@@ -122,7 +131,7 @@ def test_waybill_import_bad_rows_reported_and_nothing_applied(ctx, app):
     assert answer.status_code == 422
     assert "Dòng 3" in page and "Dòng 4" in page and "Dòng 5" in page and "Dòng 2:" not in page
     assert "chưa ghi nhận dòng nào" in page
-    states = {r.state for r in db.session.execute(db.select(PostalRequest)).scalars()}
+    states = {leg.state for leg in _legs("result")}
     assert states == {"registered"}
     assert db.session.execute(db.select(Notification).filter_by(event="handed_to_post")).first() is None
 

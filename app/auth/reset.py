@@ -1,0 +1,60 @@
+"""Forgotten password: ask for a link by e-mail (or SMS), then set a new password with it."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth import bp, throttle
+from app.extensions import db
+from app.services import accounts
+from app.services.errors import Invalid
+
+
+def _form(login: str = "", error: str | None = None, sent: bool = False):
+    return render_template("auth/forgot.html", login=login, error=error, sent=sent,
+                           sms=bool(current_app.config.get("SMS_GATEWAY")))
+
+
+@bp.get("/quen-mat-khau")
+def forgot_form():
+    """Ask for the e-mail address (or mobile number) the account signs in with."""
+    return _form()
+
+
+@bp.post("/quen-mat-khau")
+def forgot():
+    """Queue a reset link if such an account exists; the answer is the same either way."""
+    login = request.form.get("login", "").strip().lower()[:255]
+    client = request.remote_addr or "unknown"
+    if not login:
+        return _form(error=_("Vui lòng nhập email hoặc số di động của tài khoản.")), 422
+    if wait := throttle.blocked_for(login, client, "reset"):
+        error = _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau %(n)s phút.",
+                  n=max(1, round(wait / 60)))
+        return _form(login, error), 429, {"Retry-After": str(wait)}
+    throttle.record_failure(login, client, "reset")
+    accounts.send_reset(login, lambda token: url_for("auth.reset_form", token=token))
+    return _form(login, sent=True)
+
+
+def _reset_page(token: str, errors: dict, summary: str | None = None, status: int = 200):
+    valid = accounts.user_for_reset(token) is not None
+    return render_template("auth/reset.html", token=token, valid=valid, errors=errors,
+                           summary=summary), status if valid else 404
+
+
+@bp.get("/dat-lai-mat-khau/<token>")
+def reset_form(token: str):
+    """Show the new-password form, or say the link no longer works."""
+    return _reset_page(token, {})
+
+
+@bp.post("/dat-lai-mat-khau/<token>")
+def reset(token: str):
+    """Set the new password; the link is spent by it."""
+    try:
+        accounts.reset_password(token, request.form.get("password", ""), request.form.get("confirm", ""))
+    except Invalid as exc:
+        db.session.rollback()
+        return _reset_page(token, exc.details, exc.message, 422)
+    flash(_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."), "info")
+    return redirect(url_for("auth.signin_form"), 303)
