@@ -9,9 +9,10 @@ bp = Blueprint("pwa", __name__)
 
 @bp.record_once
 def _register_assets(state) -> None:
-    from app.pwa import assets
+    from app.pwa import assets, messages
 
     assets.register(state.app)
+    messages.register(state.app)
 
 
 @bp.get("/offline")

@@ -4,11 +4,12 @@ import * as outbox from "./outbox.js";
 import { flush } from "./sync.js";
 import { fill, h, progressBar } from "./dom.js";
 import { humanSize } from "./bytes.js";
+import { _ } from "./i18n.js";
 
 export function sendingPanel(form, item) {
   const bars = new Map(item.blobs.map((b) => [b.sha256, progressBar(0, b.size, b.name)]));
   const panel = h("div", { class: "outbox-notice sending", role: "status" },
-    h("h2", {}, "Đang gửi hồ sơ…"),
+    h("h2", {}, _("Đang gửi hồ sơ…")),
     h("ul", { class: "progress-list" }, item.blobs.map((b) =>
       h("li", {}, h("span", {}, `${b.name} (${humanSize(b.size)})`), bars.get(b.sha256)))));
   outbox.on("progress", (e) => {
@@ -28,28 +29,29 @@ export function queuedPanel(form, id) {
     if (!panel.isConnected) return;
     const item = await outbox.get(id);
     if (!item) return;
-    fill(body, content(item));
+    fill(body, await content(item));
   };
   outbox.on("change", draw);
   draw();
 }
 
-function content(item) {
-  const another = h("a", { href: location.pathname }, "Nộp một hồ sơ khác");
+async function content(item) {
+  const another = h("a", { href: location.pathname }, _("Nộp một hồ sơ khác"));
   if (item.state === outbox.SENT) {
-    return [h("h2", {}, "Hồ sơ đã được gửi"),
-      h("p", {}, "Mã hồ sơ: ", h("strong", { class: "code" }, item.result.code)),
-      h("p", {}, h("a", { class: "button", href: item.result.receipt_url }, "Xem giấy tiếp nhận"), " ", another)];
+    const receipt = item.result.receipt_url;
+    return [h("h2", {}, _("Hồ sơ đã được gửi")),
+      h("p", {}, _("Mã hồ sơ:"), " ", h("strong", { class: "code" }, item.result.code)),
+      h("p", {}, receipt ? h("a", { class: "button", href: receipt }, _("Xem giấy tiếp nhận")) : null, " ", another)];
   }
   if (item.state === outbox.ATTENTION) {
-    return [h("h2", {}, "Hồ sơ cần được sửa"),
-      h("p", {}, item.error.message || "Máy chủ chưa nhận hồ sơ này."),
-      h("p", {}, h("a", { class: "button", href: `${location.pathname}?sua=${encodeURIComponent(item.id)}` }, "Sửa và gửi lại"))];
+    // Loaded when needed: a refusal comes only with a server's answer, so there is a signal
+    // (or the worker has it), and the form's first visit stays light (bench/pwa.py).
+    const { explain, label } = await import("./attention.js");
+    return [h("h2", {}, label(item)), ...explain(item)];
   }
-  return [h("h2", {}, "Đã lưu, sẽ gửi khi có mạng"),
-    h("p", {}, "Hồ sơ được giữ an toàn trong Hộp thư đi trên máy này và tự gửi khi có kết nối. " +
-      "Bạn có thể đóng ứng dụng; không cần nhập lại."),
+  return [h("h2", {}, _("Đã lưu, sẽ gửi khi có mạng")),
+    h("p", {}, _("Hồ sơ được giữ an toàn trong Hộp thư đi trên máy này và tự gửi khi có kết nối. Bạn có thể đóng ứng dụng; không cần nhập lại.")),
     h("p", { class: "row-actions" },
-      h("button", { type: "button", class: "button", onclick: () => flush({ force: true }) }, "Gửi ngay"), " ",
-      h("a", { class: "button secondary", href: "/hop-thu-di" }, "Xem hộp thư đi"), " ", another)];
+      h("button", { type: "button", class: "button", onclick: () => flush({ force: true }) }, _("Gửi ngay")), " ",
+      h("a", { class: "button secondary", href: "/hop-thu-di" }, _("Xem hộp thư đi")), " ", another)];
 }

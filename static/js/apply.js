@@ -7,7 +7,7 @@ import * as outbox from "./outbox.js";
 import { bindFiles } from "./files.js";
 import { clearErrors, fieldMessages, showErrors } from "./form-errors.js";
 import { flush } from "./sync.js";
-import { uuid } from "./bytes.js";
+import { _ } from "./i18n.js";
 // Loaded with the form, not on submit: without a service worker, submit may come offline.
 import { queuedPanel, sendingPanel } from "./apply-panels.js";
 
@@ -19,7 +19,8 @@ export async function enhance(form) {
   const procedure = form.dataset.procedure;
   const fixing = new URLSearchParams(location.search).get("sua");
   const item = fixing ? await outbox.get(fixing) : null;
-  if (item && item.state !== outbox.ATTENTION) return queuedPanel(form, item.id); // on its way, or sent
+  // On its way, sent, or waiting for something other than an edit (attention.js): not a form.
+  if (item && !needsEdit(item)) return queuedPanel(form, item.id);
   const key = item ? `item:${item.id}` : `apply:${procedure}`;
   const draft = (await drafts.load(key)) || (item ? fromItem(item, key) : drafts.fresh(key, procedure));
   // `sent`: queued, so typing no longer belongs to a draft (until the server sends it back).
@@ -70,7 +71,7 @@ export async function enhance(form) {
       leaving = await submit(form, draft, control);
     } catch {
       // Storage refused (full, or private mode): say so; what is typed stays on screen.
-      showErrors(form, "Máy không lưu được hồ sơ (có thể bộ nhớ đã đầy). Vui lòng thử lại.", {});
+      showErrors(form, _("Máy không lưu được hồ sơ (có thể bộ nhớ đã đầy). Vui lòng thử lại."), {});
     } finally {
       control.busy = leaving;
       button.disabled = leaving;
@@ -83,7 +84,6 @@ async function submit(form, draft, control) {
   const item = toItem(form, draft);
   await outbox.enqueue(item);
   control.sent = true;
-  if (draft.replaces) await outbox.discard(draft.replaces);
   await drafts.remove(draft.key);
   form.removeAttribute("data-dirty");
   if (!navigator.onLine) {
@@ -98,7 +98,7 @@ async function submit(form, draft, control) {
     location.assign(after.result.receipt_url);
     return true;
   }
-  if (after && after.state === outbox.ATTENTION) {
+  if (after && needsEdit(after)) {
     // Stay on this form, now bound to the queued item: fixing it resends the same dossier.
     Object.assign(draft, fromItem(after, `item:${after.id}`));
     await drafts.save(draft);
@@ -113,17 +113,19 @@ async function submit(form, draft, control) {
 
 function showItemErrors(form, item, draft) {
   const messages = fieldMessages(item.error, draft.files);
-  showErrors(form, item.error.message || "Máy chủ chưa nhận hồ sơ này.", messages);
+  showErrors(form, item.error.message || _("Máy chủ chưa nhận hồ sơ này."), messages);
 }
+
+const needsEdit = (item) => item.state === outbox.ATTENTION && item.need === "fix";
 
 function missingRequired(form, draft) {
   const missing = {};
   for (const el of form.querySelectorAll("[required]")) {
-    if (!String(el.value).trim()) missing[el.name] = ["Vui lòng nhập thông tin này."];
+    if (!String(el.value).trim()) missing[el.name] = [_("Vui lòng nhập thông tin này.")];
   }
   for (const field of form.querySelectorAll("[data-requirement][data-mandatory]")) {
     const req = field.dataset.requirement;
-    if (!(draft.files[req] || []).length) missing[`documents.${req}`] = ["Vui lòng đính kèm giấy tờ này."];
+    if (!(draft.files[req] || []).length) missing[`documents.${req}`] = [_("Vui lòng đính kèm giấy tờ này.")];
   }
   return missing;
 }
@@ -154,15 +156,13 @@ function toItem(form, draft) {
   };
 }
 
-// A draft for fixing a queued item. After an idempotency conflict the server already holds
-// a different dossier under this key, so the fixed one must go under a new key.
+// A draft for fixing a queued item; it keeps the item's key, so it still arrives once.
+// (A conflict is not fixed here: attention.js asks the person what to keep.)
 function fromItem(item, key) {
   const bytes = new Map(item.blobs.map((b) => [b.sha256, b.bytes]));
   const files = {};
   for (const [req, list] of Object.entries(item.form.files)) {
     files[req] = list.map((f) => ({ ...f, bytes: bytes.get(f.sha256) }));
   }
-  const conflict = item.error && item.error.error === "idempotency_conflict";
-  return { key, client_id: conflict ? uuid() : item.id, replaces: conflict ? item.id : null,
-    procedure: item.form.procedure, values: { ...item.form.values }, files };
+  return { key, client_id: item.id, procedure: item.form.procedure, values: { ...item.form.values }, files };
 }

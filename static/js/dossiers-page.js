@@ -3,6 +3,7 @@
 import * as dossiers from "./dossiers.js";
 import { fill, h } from "./dom.js";
 import { moment } from "./bytes.js";
+import { _ } from "./i18n.js";
 
 export function enhance(root) {
   if (root.dataset.enhanced) return;
@@ -13,15 +14,15 @@ export function enhance(root) {
   async function draw() {
     const rows = await dossiers.list();
     fill(list, rows.map(card));
-    if (!rows.length) list.append(h("li", { class: "muted" }, "Máy này chưa gửi hoặc tra cứu hồ sơ nào."));
+    if (!rows.length) list.append(h("li", { class: "muted" }, _("Máy này chưa gửi hoặc tra cứu hồ sơ nào.")));
   }
 
   async function update(force) {
     if (!navigator.onLine) {
-      note.textContent = "Đang ngoại tuyến: trạng thái là lần cập nhật gần nhất.";
+      note.textContent = _("Đang ngoại tuyến: trạng thái là lần cập nhật gần nhất.");
       return;
     }
-    note.textContent = "Đang cập nhật trạng thái…";
+    note.textContent = _("Đang cập nhật trạng thái…");
     await dossiers.refresh({ force });
     note.textContent = "";
     await draw();
@@ -36,13 +37,13 @@ export function enhance(root) {
     const out = add.querySelector("[data-result]");
     try {
       const summary = await dossiers.lookup(code, secret);
-      if (!summary) { out.textContent = "Không tìm thấy hồ sơ khớp với mã và số đã nhập."; return; }
+      if (!summary) { out.textContent = _("Không tìm thấy hồ sơ khớp với mã và số đã nhập."); return; }
       await dossiers.remember(summary, secret);
-      out.textContent = `Đã thêm hồ sơ ${summary.code}.`;
+      out.textContent = _("Đã thêm hồ sơ %(code)s.", { code: summary.code });
       add.reset();
       await draw();
     } catch {
-      out.textContent = "Chưa tra cứu được (không có mạng hoặc tra cứu quá nhanh). Vui lòng thử lại sau.";
+      out.textContent = _("Chưa tra cứu được (không có mạng hoặc tra cứu quá nhanh). Vui lòng thử lại sau.");
     }
   });
 
@@ -58,8 +59,8 @@ function card(d) {
     h("p", {}, d.procedure_name || d.procedure),
     d.status_label
       ? h("p", {}, h("span", { class: "badge" }, d.status_label), " ",
-        h("span", { class: "meta" }, `từ ${moment(d.status_at)}`))
-      : h("p", { class: "meta" }, "Chưa lấy được trạng thái; sẽ cập nhật khi có mạng."),
-    h("p", { class: "meta" }, d.checked_at ? `Cập nhật lần cuối: ${moment(d.checked_at)}` : "",
-      d.receipt_url ? [" · ", h("a", { href: d.receipt_url }, "Giấy tiếp nhận")] : null));
+        h("span", { class: "meta" }, _("từ %(time)s", { time: moment(d.status_at) })))
+      : h("p", { class: "meta" }, _("Chưa lấy được trạng thái; sẽ cập nhật khi có mạng.")),
+    h("p", { class: "meta" }, d.checked_at ? _("Cập nhật lần cuối: %(time)s", { time: moment(d.checked_at) }) : "",
+      d.receipt_url ? [" · ", h("a", { href: d.receipt_url }, _("Giấy tiếp nhận"))] : null));
 }

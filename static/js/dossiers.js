@@ -5,7 +5,7 @@
 import * as store from "./store.js";
 
 const REFRESH_EVERY_MS = 5 * 60 * 1000;
-const PENDING = "pending-track"; // a lookup on /tra-cuu, until its result page opens
+const PENDING = "pending-track"; // a lookup on /tra-cuu, until its result page opens (main.js looks for it)
 
 export async function remember(summary, secret) {
   const timeline = summary.timeline || [];

@@ -5,6 +5,7 @@
 import { prepare } from "./photo.js";
 import { humanSize, sha256Hex } from "./bytes.js";
 import { fill, h } from "./dom.js";
+import { _ } from "./i18n.js";
 
 const ACCEPTED = ["application/pdf", "image/jpeg", "image/png"];
 
@@ -22,10 +23,12 @@ export function bindFiles(form, draft, changed) {
     }
     const items = (draft.files[req] || []).map((f, i) => h("li", {},
       h("span", { class: "file-name" }, `✓ ${f.name}`), " ",
-      h("span", { class: "muted" }, `(${humanSize(f.size)}${f.original_size > f.size ? `, ảnh gốc ${humanSize(f.original_size)}` : ""})`), " ",
-      h("button", { type: "button", class: "file-remove", onclick: () => removeFile(field, i) }, "Bỏ tệp này"),
+      h("span", { class: "muted" }, f.original_size > f.size
+        ? _("(%(size)s, ảnh gốc %(original)s)", { size: humanSize(f.size), original: humanSize(f.original_size) })
+        : `(${humanSize(f.size)})`), " ",
+      h("button", { type: "button", class: "file-remove", onclick: () => removeFile(field, i) }, _("Bỏ tệp này")),
     ));
-    const working = field.dataset.busy ? [h("li", { class: "muted" }, "Đang thu nhỏ và lưu tệp…")] : [];
+    const working = field.dataset.busy ? [h("li", { class: "muted" }, _("Đang thu nhỏ và lưu tệp…"))] : [];
     fill(list, [...items, ...working]);
   }
 
@@ -43,8 +46,9 @@ export function bindFiles(form, draft, changed) {
     try {
       for (const file of picked) {
         const f = await prepare(file);
-        if (!ACCEPTED.includes(f.type)) problems.push(`${file.name}: chỉ nhận ảnh chụp (JPEG, PNG) hoặc tệp PDF.`);
-        else if (f.size > limit) problems.push(`${file.name} quá lớn (${humanSize(f.size)}); mỗi tệp tối đa ${humanSize(limit)}.`);
+        if (!ACCEPTED.includes(f.type)) problems.push(_("%(name)s: chỉ nhận ảnh chụp (JPEG, PNG) hoặc tệp PDF.", { name: file.name }));
+        else if (f.size > limit) problems.push(_("%(name)s quá lớn (%(size)s); mỗi tệp tối đa %(limit)s.",
+          { name: file.name, size: humanSize(f.size), limit: humanSize(limit) }));
         else {
           f.sha256 = await sha256Hex(f.bytes);
           const list = (draft.files[req] = draft.files[req] || []);
@@ -52,14 +56,14 @@ export function bindFiles(form, draft, changed) {
         }
       }
     } catch {
-      problems.push("Không đọc được tệp này trên máy. Vui lòng chọn lại.");
+      problems.push(_("Không đọc được tệp này trên máy. Vui lòng chọn lại."));
     } finally {
       delete field.dataset.busy;
     }
     try {
       await changed();
     } catch {
-      problems.push("Máy không lưu được tệp (bộ nhớ có thể đã đầy). Vui lòng thử lại.");
+      problems.push(_("Máy không lưu được tệp (bộ nhớ có thể đã đầy). Vui lòng thử lại."));
     }
     render(field);
     field.querySelectorAll("p.file-problem").forEach((p) => p.remove());

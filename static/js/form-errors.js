@@ -1,6 +1,7 @@
 // Show the server's reasons (or our own required-field check) the way the server-rendered
 // form does: the message by each field, and a summary at the top that links to each one.
 import { h } from "./dom.js";
+import { _ } from "./i18n.js";
 
 // Field messages from an API error: 422 details are { "applicant.name": [...], ... };
 // a refused file names its blob, which we map back to its document.
@@ -43,7 +44,7 @@ export function showErrors(form, message, messages) {
     }
   }
   const summary = h("div", { class: "error-summary from-script", role: "alert", tabindex: "-1" },
-    h("h2", {}, message || "Vui lòng kiểm tra lại các mục sau"), links.length ? h("ul", {}, links) : null);
+    h("h2", {}, message || _("Vui lòng kiểm tra lại các mục sau")), links.length ? h("ul", {}, links) : null);
   form.before(summary);
   summary.focus();
 }

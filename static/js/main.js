@@ -1,15 +1,20 @@
 // Entry point for script-enhanced pages (loaded as a module, so it is deferred). Without
 // what the offline features need, it does nothing and the plain HTML forms work as they are.
 import * as outbox from "./outbox.js";
+import * as store from "./store.js";
 import * as sync from "./sync.js";
 import * as update from "./update.js";
-import { remember, resolvePending, watchTrackForm } from "./dossiers.js";
+
+// "Hồ sơ của tôi" bookkeeping, fetched only when there is some to do: most pages have none,
+// and a first visit stays light (bench/pwa.py).
+const myDossiers = () => import("./dossiers.js");
 
 const able = self.indexedDB && self.crypto && crypto.subtle && self.fetch && self.Promise;
 
 if (able) {
   document.documentElement.classList.add("offline-ready");
-  sync.onSent("dossier", (item, result) => remember(result, item.context && item.context.secret));
+  sync.onSent("dossier", (item, result) => myDossiers()
+    .then((m) => m.remember(result, item.context && item.context.secret)));
   sync.start();
   update.register();
   outbox.on("change", badge);
@@ -32,11 +37,16 @@ function init() {
   const rating = document.querySelector("form#rating-form");
   if (rating) import("./rating.js").then((m) => m.enhance(rating));
   const track = document.querySelector("form.track");
-  if (track) watchTrackForm(track);
-  resolvePending().catch(() => null);
+  if (track) myDossiers().then((m) => m.watchTrackForm(track));
+  pendingLookup().catch(() => null);
   update.recheck();
   connectivity();
   badge();
+}
+
+// A lookup made on /tra-cuu (dossiers.js, PENDING) waits for the next page to be resolved.
+async function pendingLookup() {
+  if (await store.get("meta", "pending-track")) await (await myDossiers()).resolvePending();
 }
 
 function connectivity() {

@@ -5,10 +5,11 @@
 //   { id: client id = Idempotency-Key, kind: "dossier", title, state, created_at,
 //     updated_at, attempts, next_at, blobs: [{ sha256, name, type, size, bytes, sent }],
 //     request: { url, body }, form: what to show again when the person fixes it,
-//     context: kind-specific, error: { status, error, message, details }, result }
+//     context: kind-specific, error: { status, error, message, details }, need, result }
 //
-// States: waiting -> sending -> sent | attention. Nothing leaves the outbox unless the
-// person discards it on purpose.
+// States: waiting -> sending -> sent | attention. An item needing attention says what the
+// person must do (`need`, send.js). Nothing leaves the outbox unless the person discards
+// it on purpose.
 import * as store from "./store.js";
 
 export const WAITING = "waiting";
@@ -39,7 +40,7 @@ export async function enqueue(item) {
   const now = Date.now();
   const old = await store.get("outbox", item.id);
   await store.put("outbox", {
-    ...item, state: WAITING, attempts: 0, next_at: 0, error: null,
+    ...item, state: WAITING, attempts: 0, next_at: 0, error: null, need: null,
     created_at: old ? old.created_at : now, updated_at: now,
   });
   announce();
@@ -57,6 +58,21 @@ export async function patch(id, change) {
   const next = await store.update("outbox", id, (item) => item && { ...item, ...change, updated_at: Date.now() });
   announce();
   return next;
+}
+
+// Back in the queue as it is, now (the person signed in, or gave another proof).
+export const retry = (id, change = {}) => patch(id, { ...change, state: WAITING, next_at: 0, need: null });
+
+// The same content under a new key, in place of the old item: only ever on the person's
+// explicit choice after a conflict, since the server keeps what it holds under the old key.
+export async function resendAsNew(id, newId) {
+  const old = await get(id);
+  if (!old) return null;
+  const item = { ...old, id: newId, state: WAITING, attempts: 0, next_at: 0, error: null, need: null,
+    updated_at: Date.now() };
+  await store.replace("outbox", id, item);
+  announce();
+  return item;
 }
 
 export async function discard(id) {

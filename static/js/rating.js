@@ -3,6 +3,7 @@
 // is never lost offline and never counted twice. The page's signed link authorises it.
 import * as outbox from "./outbox.js";
 import { flush } from "./sync.js";
+import { _ } from "./i18n.js";
 
 export function enhance(form) {
   if (form.dataset.enhanced) return;
@@ -20,13 +21,13 @@ async function queue(form) {
   if (value("officer")) body.officer = Number(value("officer"));
   const id = value("client_id");
   await outbox.enqueue({
-    id, kind: "rating", title: `Đánh giá · ${form.dataset.code}`, blobs: [],
+    id, kind: "rating", title: _("Đánh giá · %(code)s", { code: form.dataset.code }), blobs: [],
     request: { url: `/api/v1/dossiers/${encodeURIComponent(form.dataset.code)}/rating`, body },
     form: { path: location.pathname, files: {} }, context: { code: form.dataset.code },
   });
   const notice = form.querySelector("[data-rating-notice]");
   notice.hidden = false;
-  notice.textContent = "Đánh giá đã được lưu trên máy và sẽ tự gửi khi có mạng.";
+  notice.textContent = _("Đánh giá đã được lưu trên máy và sẽ tự gửi khi có mạng.");
   await flush({ only: id });
   const item = await outbox.get(id);
   if (item && item.state === outbox.SENT) location.assign(form.dataset.statusUrl);

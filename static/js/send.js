@@ -17,6 +17,22 @@ export function classify(status) {
   return "attention";
 }
 
+// What the person must do about an item the server would not take (null: it retries by
+// itself); kept on the item as `need` and explained by attention.js: "signin" (sign in
+// again, then it resends), "proof" (the signed link it carries was refused: give the phone
+// or ID number), "conflict" (the server holds other content under this key), "fix".
+export function need(item, error) {
+  const kind = classify(error.status);
+  if (kind === "retry") return null;
+  const body = (item.request && item.request.body) || {};
+  const proof = Boolean(body.token || body.secret);
+  if (kind === "signin") return proof ? "proof" : "signin";
+  if (error.error === "idempotency_conflict") return "conflict";
+  // The code came from the server's own page, so "no such dossier" means the proof failed.
+  if (error.status === 404 && proof) return "proof";
+  return "fix";
+}
+
 // `hooks.progress(sha256, loaded, total)` while a file goes up; `hooks.blobSent(sha256)` once
 // the server holds it; `hooks.blobsMissing(list)` when it says it lost some.
 export async function send(item, hooks = {}) {

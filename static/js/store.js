@@ -2,6 +2,7 @@
 // The schema is versioned; each MIGRATIONS step upgrades one version. Steps are only ever
 // appended, and no step deletes stored data: a deploy never clears drafts or the outbox
 // (DESIGN.md, rule 1). File bytes are stored as ArrayBuffer (Safari loses Blobs here).
+import { need } from "./send.js";
 
 const NAME = "motcua";
 const MIGRATIONS = [
@@ -12,15 +13,37 @@ const MIGRATIONS = [
     db.createObjectStore("dossiers", { keyPath: "code" });
     db.createObjectStore("meta", { keyPath: "key" });
   },
+  // v2: every outbox item says what the person must do about it (`need`, see send.js), and
+  // v1's sign-in pause (waiting, `signin: true`, retried every 5 min against a wall) becomes
+  // an item that needs attention and resends once they are signed in. Items are rewritten
+  // in place; drafts are not touched.
+  (db, tx) => {
+    const outbox = tx.objectStore("outbox");
+    outbox.openCursor().onsuccess = (event) => {
+      const cursor = event.target.result;
+      if (!cursor) return;
+      const { signin, ...item } = cursor.value;
+      if (signin && item.state === "waiting") item.state = "attention";
+      item.need = item.state === "attention" ? (item.error && need(item, item.error)) || "fix" : null;
+      cursor.update(item);
+      cursor.continue();
+    };
+  },
 ];
 
 let opening = null;
 
 export function open() {
-  opening = opening || new Promise((resolve, reject) => {
-    const request = indexedDB.open(NAME, MIGRATIONS.length);
+  opening = opening || connect(MIGRATIONS.length);
+  return opening;
+}
+
+function connect(version) {
+  return new Promise((resolve, reject) => {
+    // No version: take the database as it is (see onerror).
+    const request = version ? indexedDB.open(NAME, version) : indexedDB.open(NAME);
     request.onupgradeneeded = (event) => {
-      for (let v = event.oldVersion; v < MIGRATIONS.length; v += 1) {
+      for (let v = event.oldVersion; v < event.newVersion; v += 1) {
         MIGRATIONS[v](request.result, request.transaction);
       }
     };
@@ -30,9 +53,17 @@ export function open() {
       db.onversionchange = () => { db.close(); opening = null; };
       resolve(db);
     };
-    request.onerror = () => { opening = null; reject(request.error); };
+    request.onerror = () => {
+      // A tab still running an older build, after a newer one migrated: steps only add, so
+      // the newer shape still serves this code, and its queue keeps working.
+      if (version && request.error && request.error.name === "VersionError") {
+        connect(0).then(resolve, reject);
+        return;
+      }
+      opening = null;
+      reject(request.error);
+    };
   });
-  return opening;
 }
 
 // Run `work(store)` in one transaction; resolve with its result once the data is on disk.
@@ -56,6 +87,9 @@ export const get = (name, key) => transact(name, "readonly", (s) => wait(s.get(k
 export const all = (name) => transact(name, "readonly", (s) => wait(s.getAll()));
 export const put = (name, value) => transact(name, "readwrite", (s) => wait(s.put(value)));
 export const remove = (name, key) => transact(name, "readwrite", (s) => wait(s.delete(key)));
+// Put `value` and delete the record at `oldKey` at once: never both, never neither.
+export const replace = (name, oldKey, value) => transact(name, "readwrite",
+  (s) => Promise.all([wait(s.put(value)), wait(s.delete(oldKey))]));
 
 // Read, change and write one record in a single transaction, so two tabs cannot interleave.
 // `change(old)` returns the new record, or undefined to leave it as it is.

@@ -3,7 +3,7 @@
 // worker relays a Background Sync event. Items go one at a time (a 3G uplink is narrow);
 // each failure backs off on its own, so one stuck item never holds the others back.
 import * as outbox from "./outbox.js";
-import { send } from "./send.js";
+import { need, send } from "./send.js";
 
 const BASE_MS = 1000;
 const CAP_MS = 5 * 60 * 1000;
@@ -26,12 +26,14 @@ let again = null; // asked to flush while busy: { force } for one more round aft
 let timer = null;
 
 // Send what is due (everything waiting if `force`); `only` sends that one item, now.
-export function flush({ force = false, only = null } = {}) {
+// `force` also resends items paused for a sign-in: the person may have signed in since
+// (start() asks the same after a full page load, which is what signing in ends with).
+export function flush({ force = false, only = null, signin = force } = {}) {
   if (running && !only) {
-    again = { force: force || Boolean(again && again.force) };
+    again = { force: force || Boolean(again && again.force), signin: signin || Boolean(again && again.signin) };
     return running;
   }
-  const work = (running || Promise.resolve()).then(() => withLock(() => drain(force, only)));
+  const work = (running || Promise.resolve()).then(() => withLock(() => drain(force, only, signin)));
   const mine = work.catch(() => null).finally(() => {
     if (running === mine) running = null;
     if (running) return; // an `only` round is queued behind this one
@@ -49,11 +51,12 @@ function withLock(task) {
   return navigator.locks.request(LOCK, task);
 }
 
-async function drain(force, only) {
+async function drain(force, only, signin) {
   const now = Date.now();
+  const paused = (i) => signin && i.state === outbox.ATTENTION && i.need === "signin";
   const due = (await outbox.list())
-    .filter((i) => i.state === outbox.WAITING || i.state === outbox.SENDING) // SENDING: a tab died mid-send
-    .filter((i) => (only ? i.id === only : force || (i.next_at || 0) <= now))
+    .filter((i) => i.state === outbox.WAITING || i.state === outbox.SENDING || paused(i)) // SENDING: a tab died mid-send
+    .filter((i) => (only ? i.id === only : force || paused(i) || (i.next_at || 0) <= now))
     .sort((a, b) => (a.next_at || 0) - (b.next_at || 0) || a.created_at - b.created_at);
   for (const item of due) {
     const outcome = await sendOne(item);
@@ -69,22 +72,43 @@ async function sendOne(item) {
     blobsMissing: () => outbox.patch(item.id, { blobs: item.blobs }),
   });
   if (outcome === "sent") {
-    // The files are on the server now: keep what the list shows, free the bytes.
-    const blobs = item.blobs.map(({ bytes, ...rest }) => ({ ...rest, sent: true }));
-    await outbox.patch(item.id, { state: outbox.SENT, result, error: null, blobs, sent_at: Date.now() });
-    if (afterSent[item.kind]) await afterSent[item.kind](item, result);
-    return outcome;
-  }
-  if (outcome === "attention") {
-    await outbox.patch(item.id, { state: outbox.ATTENTION, error });
+    await markSent(item, result);
     return outcome;
   }
   const attempts = (item.attempts || 0) + 1;
-  const wait = outcome === "signin" ? CAP_MS : Math.max(backoff(attempts), (error.retry_after || 0) * 1000);
-  await outbox.patch(item.id, { state: outbox.WAITING, attempts, next_at: Date.now() + wait, error,
-    signin: outcome === "signin" });
+  const needs = need(item, error);
+  if (needs) {
+    // Nothing more to try on our own: the person sees why, and what to do (send.js).
+    await outbox.patch(item.id, { state: outbox.ATTENTION, error, need: needs, attempts });
+    return outcome;
+  }
+  const wait = Math.max(backoff(attempts), (error.retry_after || 0) * 1000);
+  await outbox.patch(item.id, { state: outbox.WAITING, attempts, next_at: Date.now() + wait, error });
   askBackgroundSync();
   return error.status === 0 ? "offline" : outcome;
+}
+
+async function markSent(item, result) {
+  // The files are on the server now: keep what the list shows, free the bytes.
+  const blobs = item.blobs.map(({ bytes, ...rest }) => ({ ...rest, sent: true }));
+  await outbox.patch(item.id, { state: outbox.SENT, result, error: null, need: null, blobs, sent_at: Date.now() });
+  if (afterSent[item.kind]) await afterSent[item.kind](item, result);
+}
+
+// After a conflict, the person chose what the server holds under this key: the item ends
+// as sent with that dossier's code, and nothing more goes up.
+export async function keepServerCopy(id) {
+  const item = await outbox.get(id);
+  const code = item && item.need === "conflict" && item.error.details && item.error.details.code;
+  if (!code) return false;
+  await markSent(item, { code });
+  return true;
+}
+
+// The person fixed what was asked (signed in, gave a proof): send it now.
+export async function resend(id, change = {}) {
+  await outbox.retry(id, change);
+  return flush({ only: id });
 }
 
 // Where Background Sync exists, the browser wakes the worker when the link is back, and the
@@ -114,5 +138,5 @@ export function start() {
     });
   }
   outbox.pruneSent().catch(() => null);
-  flush();
+  flush({ signin: true });
 }

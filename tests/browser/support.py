@@ -24,7 +24,7 @@ def _store(name: str) -> str:
 
 # The outbox as the browser holds it (file bytes left out).
 OUTBOX = f"""async () => ({_store('outbox')}).then((items) => items.map((i) => ({{
-    id: i.id, state: i.state, error: i.error, result: i.result, attempts: i.attempts,
+    id: i.id, state: i.state, need: i.need, error: i.error, result: i.result, attempts: i.attempts,
     blobs: i.blobs.map((b) => ({{ sha256: b.sha256, size: b.size }})) }})))"""
 
 # Drafts, with the SHA-256 of the bytes actually stored next to the one recorded.
