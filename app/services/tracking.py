@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Dossier, Procedure, StatusEvent
+from app.services.errors import DomainError
 from app.services.identity import phone_key
 
-RECEIPT_MAX_AGE = 60 * 60 * 24 * 90  # a receipt link works for 90 days
+RECEIPT_DAYS = 90  # a receipt link works for 90 days
+RECEIPT_MAX_AGE = 60 * 60 * 24 * RECEIPT_DAYS
 
 
 def track_limit() -> str:
@@ -118,24 +121,58 @@ def access_token(dossier: Dossier | Tracked) -> str:
     return _serializer().dumps([dossier.id, dossier.client_id[:8]])
 
 
+class LinkExpired(DomainError):
+    """A genuine signed link, past its age: the holder must prove it again (phone or ID)."""
+
+    code, status = "link_expired", 403
+
+
 def from_token(token: str) -> Dossier | None:
     """Return the dossier a token grants, or None if it is forged or expired."""
     try:
-        dossier_id, check = _serializer().loads(token, max_age=RECEIPT_MAX_AGE)
+        return _granted(_serializer().loads(token, max_age=RECEIPT_MAX_AGE))
     except (BadSignature, ValueError, TypeError):
         return None
+
+
+def _granted(payload) -> Dossier | None:
+    dossier_id, check = payload
     dossier = db.session.get(Dossier, dossier_id)
     return dossier if dossier is not None and dossier.client_id[:8] == check else None
+
+
+def _expired(token: str) -> Dossier | None:
+    """The dossier of a link whose signature is ours but whose time is up, else None."""
+    try:
+        _serializer().loads(token, max_age=RECEIPT_MAX_AGE)
+    except SignatureExpired as exc:
+        try:
+            return _granted(_serializer().load_payload(exc.payload))
+        except (BadSignature, ValueError, TypeError):
+            return None
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return None
 
 
 def authorise(code: str, payload: dict) -> Dossier | None:
     """Return the dossier if the caller holds its signed link or knows its phone / ID number.
 
     Shared by every citizen write on the API (supplements, postal requests): the outbox
-    sends the proof with each replay, so nothing depends on a session cookie.
+    sends the proof with each replay, so nothing depends on a session cookie. A link that
+    was genuine but has expired raises LinkExpired, so the device can ask the person for
+    their phone or ID number instead of showing "not found" (only a holder of a link we
+    signed for this very code learns that it expired: nothing to enumerate).
     """
     token = str(payload.get("token") or "")
     if token:
         dossier = from_token(token)
-        return dossier if dossier is not None and dossier.code == code else None
+        if dossier is not None and dossier.code == code:
+            return dossier
+        stale = _expired(token)
+        if stale is not None and stale.code == code:
+            raise LinkExpired(_("Đường dẫn của hồ sơ này đã hết hạn (có hiệu lực %(days)s ngày). "
+                                "Vui lòng nhập số điện thoại hoặc số định danh của người nộp.",
+                                days=RECEIPT_DAYS))
+        return None
     return lookup(code, str(payload.get("secret") or ""))

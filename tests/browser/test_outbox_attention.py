@@ -208,7 +208,8 @@ def test_rating_queued_with_a_link_that_expired_asks_for_the_phone_and_arrives_o
 
     monkeypatch.setattr(tracking, "RECEIPT_MAX_AGE", -1)  # the 90 days went by before a signal came
     context.set_offline(False)
-    wait_for_state(page, "attention", need="proof")
+    refused = wait_for_state(page, "attention", need="proof")
+    assert (refused["error"]["status"], refused["error"]["error"]) == (403, "link_expired")
     assert _ratings(app) == []
 
     page.goto("/hop-thu-di")

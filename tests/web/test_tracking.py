@@ -121,3 +121,43 @@ def test_english_can_be_switched_on(app, dossier):
 def test_language_switch_does_not_redirect_off_site(client):
     response = client.get("/ngon-ngu/en?next=//evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def _token_signed_days_ago(dossier, days: int) -> str:
+    """A link we really signed, `days` ago (the signer's clock set back, nothing else)."""
+    import time
+
+    from app.services import tracking
+
+    serializer = tracking._serializer()
+    signer = serializer.make_signer(serializer.salt)
+    signer.get_timestamp = lambda: int(time.time()) - days * 86400
+    return signer.sign(serializer.dump_payload([dossier.id, dossier.client_id[:8]])).decode()
+
+
+@pytest.mark.parametrize("path", ["rating", "postal-requests", "supplements"])
+def test_an_expired_link_says_so_and_changes_nothing(app, dossier, path):
+    from app.models import PostalRequest, Rating
+
+    client = fresh_client(app)
+    url = f"/api/v1/dossiers/{dossier.code}/{path}"
+    expired = _token_signed_days_ago(dossier, 91)
+    response = client.post(url, json={"token": expired, "level": 1}, headers={"Idempotency-Key": new_key()})
+    assert response.status_code == 403 and response.json["error"] == "link_expired"
+    assert "hết hạn" in response.json["message"] and "số điện thoại" in response.json["message"]
+    assert db.session.execute(db.select(Rating)).first() is None
+    assert db.session.execute(db.select(PostalRequest)).first() is None
+
+    # A link still in date passes this check (what follows depends on the write itself).
+    fresh = _token_signed_days_ago(dossier, 89)
+    in_date = client.post(url, json={"token": fresh, "level": 1}, headers={"Idempotency-Key": new_key()})
+    assert in_date.status_code != 403
+
+
+def test_an_expired_link_for_another_code_or_a_forged_one_is_just_not_found(app, dossier):
+    client = fresh_client(app)
+    expired = _token_signed_days_ago(dossier, 91)
+    for code, token in [("000.00.00.H40-000000-0001", expired), (dossier.code, expired[:-3] + "abc")]:
+        response = client.post(f"/api/v1/dossiers/{code}/rating", json={"token": token, "level": 1},
+                               headers={"Idempotency-Key": new_key()})
+        assert response.status_code == 404 and response.json["error"] == "not_found"
