@@ -40,6 +40,13 @@ def create_dossier():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return api_error(400, "invalid_json", _("Nội dung gửi lên không phải JSON hợp lệ."))
+    # The account the device queued this under (if any) is a claim the session must back:
+    # a replay after the session ended would otherwise file the dossier as anonymous.
+    claimed = payload.pop("account", None)
+    if claimed is not None and claimed != owner_id():
+        return api_error(401, "signin_required",
+                         _("Hồ sơ này được lưu khi bạn đang đăng nhập. Vui lòng đăng nhập lại "
+                           "để hồ sơ được gửi vào đúng tài khoản của bạn."))
     dossier, created = submissions.create_dossier(payload, key, owner_id=owner_id())
     return jsonify(dossier_summary(dossier)), 201 if created else 200
 

@@ -150,7 +150,10 @@ function toItem(form, draft) {
     blobs: [...blobs.values()],
     request: { url: "/api/v1/dossiers", body: {
       procedure: draft.procedure, applicant, fields: pick("fields."), documents,
-      return_method: values.return_method || "counter" } },
+      return_method: values.return_method || "counter",
+      // Queued while signed in: it must land in that account, so a replay after the session
+      // ended is refused (401) until the person signs in again, never filed as anonymous.
+      account: document.body.dataset.account ? Number(document.body.dataset.account) : undefined } },
     form: { procedure: draft.procedure, path: location.pathname, values, files },
     context: { procedure: draft.procedure, secret: applicant.phone || applicant.id_number },
   };
