@@ -45,6 +45,10 @@ class Config:
 
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute")
+    # Every request for a reset link counts: reset mails are few, a flood of them is an
+    # attack on someone's inbox.
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "3 per 15 minutes")
+    PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 60 * 60)  # seconds a reset link works
     # How many reverse proxies (nginx, a load balancer) stand in front of the app. Rate limits
     # key on the client address: behind a proxy that is the proxy's, unless the last N hops
     # of X-Forwarded-For are trusted. 0 (direct) ignores the header, so it cannot be forged.

@@ -13,8 +13,8 @@ from limits import parse_many
 
 from app.extensions import limiter
 
-# action -> (config key, default): reset mails are few, a flood of them is an attack on the inbox.
-LIMITS = {"signin": ("SIGNIN_RATE_LIMIT", "10 per minute"), "reset": ("RESET_RATE_LIMIT", "3 per 15 minutes")}
+# action -> the config key of its limit (app/config.py).
+LIMITS = {"signin": "SIGNIN_RATE_LIMIT", "reset": "RESET_RATE_LIMIT"}
 
 
 def _keys(email: str, client: str, action: str) -> list[str]:
@@ -23,8 +23,7 @@ def _keys(email: str, client: str, action: str) -> list[str]:
 
 def _items(action: str):
     # RATELIMIT_ENABLED=False switches this off too (the limiter then has no storage).
-    key, default = LIMITS[action]
-    return parse_many(current_app.config.get(key) or default) if limiter.enabled else []
+    return parse_many(current_app.config[LIMITS[action]]) if limiter.enabled else []
 
 
 def blocked_for(email: str, client: str, action: str = "signin") -> int:

@@ -27,7 +27,8 @@ def apply_form(code: str):
 @bp.post("/thu-tuc/<code>/nop")
 def apply(code: str):
     """Receive the plain form: check every file, store them, then create the dossier once."""
-    proc = catalogue.get_procedure(code) or abort(404)
+    # Not get_procedure: a form drawn before the agency closed is answered with the reason (422).
+    proc = catalogue.find_procedure(code) or abort(404)
     form = request.form
     client_id = form.get("client_id", "")
     values = {k: v for k, v in form.items() if not k.startswith(("kept.", "csrf"))}
@@ -36,6 +37,7 @@ def apply(code: str):
     try:
         if not _is_uuid(client_id):
             raise Invalid(_("Biểu mẫu đã cũ, vui lòng tải lại trang."), {})
+        catalogue.check_open(proc)  # before any file is stored
         new_refs = _receive_files(proc)
         for req_id, refs in new_refs.items():
             kept.setdefault(req_id, []).extend(refs)

@@ -13,6 +13,8 @@ class Agency(db.Model):
     short_name: Mapped[str] = mapped_column(String(32), default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     is_centre: Mapped[bool] = mapped_column(default=False)
+    # An inactive agency takes no new dossiers; its old ones carry on in the staff workspace.
+    active: Mapped[bool] = mapped_column(default=True)
 
     procedures: Mapped[list["Procedure"]] = relationship(back_populates="agency")
 
@@ -41,6 +43,11 @@ class Procedure(db.Model):
         back_populates="procedure", order_by="Requirement.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def active_requirements(self) -> list["Requirement"]:
+        """The documents a new dossier is asked for (old dossiers may name retired ones too)."""
+        return [r for r in self.requirements if r.active]
+
 
 class Requirement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,5 +56,7 @@ class Requirement(db.Model):
     name: Mapped[str] = mapped_column(String(500))
     mandatory: Mapped[bool] = mapped_column(default=True)
     accepted_types: Mapped[str] = mapped_column(String(64), default="pdf,jpeg,png")
+    # Retired: no longer asked for on new dossiers, kept for the documents already sent under it.
+    active: Mapped[bool] = mapped_column(default=True)
 
     procedure: Mapped[Procedure] = relationship(back_populates="requirements")

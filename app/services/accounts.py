@@ -9,19 +9,19 @@ import hmac
 import uuid
 from collections.abc import Callable
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Dossier, Membership, Notification, Role, User
+from app.models import Dossier, Membership, Role, User
+from app.services import notifications
 from app.services.errors import Invalid
 from app.services.identity import normalise_phone
 from app.services.passwords import hash_password
 
 MIN_PASSWORD = 10
-RESET_MAX_AGE = 60 * 60  # a reset link works for one hour (PASSWORD_RESET_MAX_AGE overrides)
 
 
 def find_user(login: str) -> User | None:
@@ -128,7 +128,7 @@ def reset_token(user: User) -> str:
 
 def user_for_reset(token: str) -> User | None:
     """Return the account a reset token is for, or None if forged, expired or already used."""
-    max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", RESET_MAX_AGE)
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     try:
         user_id, fingerprint = _reset_serializer().loads(token, max_age=max_age)
         user = db.session.get(User, int(user_id))
@@ -139,35 +139,20 @@ def user_for_reset(token: str) -> User | None:
     return user if hmac.compare_digest(str(fingerprint), _fingerprint(user)) else None
 
 
-def _reset_channel(user: User) -> tuple[str, str] | None:
-    if user.email:
-        return "email", user.email
-    if current_app.config.get("SMS_GATEWAY") and user.phone:
-        return "sms", user.phone
-    return None  # a phone-only account without an SMS gateway: the page says to ask the centre
-
-
 def send_reset(login: str, path_for: Callable[[str], str]) -> None:
     """Queue a reset link for the account signed in by `login`; do nothing, silently, if none.
 
     `path_for(token)` gives the link's path. The message goes through the notification
-    outbox and worker like every other message.
+    outbox and worker like every other message; a phone-only account without an SMS
+    gateway gets none (the page says to ask the centre).
     """
     user = find_user(login)
-    channel = _reset_channel(user) if user is not None and user.active else None
-    if channel is None:
+    if user is None or not user.active:
         return
     link = current_app.config.get("PUBLIC_URL", "").rstrip("/") + path_for(reset_token(user))
-    minutes = current_app.config.get("PASSWORD_RESET_MAX_AGE", RESET_MAX_AGE) // 60
-    text = render_template("notifications/password_reset.txt", link=link, minutes=minutes,
-                           centre=current_app.config["CENTRE_NAME"])
-    subject, _sep, body = text.strip().partition("\n")
-    kind, recipient = channel
-    if kind == "sms":
-        subject, body = "", f"{subject.strip()}: {link}"
-    db.session.add(Notification(dedupe_key=f"reset:{user.id}:{uuid.uuid4().hex}", dossier_id=None,
-                                event="password_reset", channel=kind, recipient=recipient,
-                                subject=subject.strip(), body=body.strip() + "\n"))
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    # Each request is a message of its own: requests are throttled (auth/throttle.py), not merged.
+    notifications.notify_account(user, "password_reset", uuid.uuid4().hex, link=link, minutes=minutes)
     db.session.commit()
 
 

@@ -43,16 +43,27 @@ def set_user_active(user_id: int, active: bool, by: User) -> User:
 
 
 def save_agency(agency_id: int | None, values: dict) -> Agency:
-    """Create an agency (agency_id None) or change one; its procedures are found by its names."""
+    """Create an agency (agency_id None) or change one; its procedures are found by its names.
+
+    `active` False closes the agency to new dossiers (its procedures leave the public
+    catalogue); its dossiers already made carry on. The centre itself cannot be closed.
+    """
     agency = Agency() if agency_id is None else db.session.get(Agency, agency_id)
     if agency is None:
         raise NotFound(_("Không tìm thấy cơ quan."))
+    errors = {}
     taken = db.session.execute(db.select(Agency.id).where(
         Agency.code == values["code"], Agency.id != (agency_id or 0))).first()
     if taken:
-        raise Invalid(_("Chưa lưu được cơ quan."), {"code": [_("Mã này đã được dùng cho cơ quan khác.")]})
+        errors["code"] = [_("Mã này đã được dùng cho cơ quan khác.")]
+    active = values.get("active", True)
+    if agency.is_centre and not active:
+        errors["active"] = [_("Không thể ngừng hoạt động Trung tâm Phục vụ hành chính công.")]
+    if errors:
+        raise Invalid(_("Chưa lưu được cơ quan."), errors)
     for key in ("code", "name", "short_name", "address"):
         setattr(agency, key, values.get(key, "").strip())
+    agency.active = active
     db.session.add(agency)
     for proc in agency.procedures:  # catalogue search matches the agency's names too
         proc.search_text = search_text_for(proc, agency)

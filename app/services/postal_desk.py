@@ -115,7 +115,7 @@ def hand_over(leg: PostalLeg, waybill: str, on: date, actor: Actor, *, commit: b
     leg.state, leg.waybill, leg.handed_on, leg.updated_at = "handed_to_post", waybill, on, utcnow()
     notify(leg.dossier, "handed_to_post", _key(leg), waybill=waybill, leg=leg.kind)
     workflow.postal_step(leg.dossier, actor, _(STEP_TEXT[leg.kind, "handed_to_post"], w=waybill),
-                         commit=commit)
+                         leg=leg.kind, commit=commit)
 
 
 def finish(leg: PostalLeg, on: date, actor: Actor) -> None:
@@ -129,7 +129,7 @@ def finish(leg: PostalLeg, on: date, actor: Actor) -> None:
         system = Actor.system(_("Bưu chính công ích (ghi nhận: %(who)s)", who=actor.label))
         workflow.return_result(leg.dossier, system, "post", text)
     else:
-        workflow.postal_step(leg.dossier, actor, text)
+        workflow.postal_step(leg.dossier, actor, text, leg=leg.kind)
 
 
 def fail(leg: PostalLeg, reason: str, actor: Actor) -> None:
@@ -141,7 +141,7 @@ def fail(leg: PostalLeg, reason: str, actor: Actor) -> None:
     _need(leg, *ACTIVE_STATES)
     leg.state, leg.fail_reason, leg.failed_at, leg.updated_at = "failed", reason, utcnow(), utcnow()
     notify(leg.dossier, "postal_failed", _key(leg), reason=reason, leg=leg.kind)
-    workflow.postal_step(leg.dossier, actor, _(STEP_TEXT[leg.kind, "failed"], r=reason),
+    workflow.postal_step(leg.dossier, actor, _(STEP_TEXT[leg.kind, "failed"], r=reason), leg=leg.kind,
                          return_method="counter" if leg.kind == "result" else None)
 
 

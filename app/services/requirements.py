@@ -1,8 +1,9 @@
-"""The documents a procedure requires (thành phần hồ sơ): add, edit, reorder, remove.
+"""The documents a procedure requires (thành phần hồ sơ): add, edit, reorder, retire, remove.
 
 Documents already submitted point at their requirement, so a requirement that any
-dossier used is never deleted: the admin is told to make it optional instead. (Hiding it
-from new dossiers while keeping it for old ones would need an `active` column.)
+dossier used is never deleted: it is retired instead. A retired requirement is no longer
+asked of new dossiers (forms, counter intake, validation) but stays, name and all, for the
+documents sent under it, and can be brought back.
 """
 
 from flask_babel import gettext as _
@@ -79,8 +80,16 @@ def remove(code: str, requirement_id: int) -> None:
     proc, req = get(code, requirement_id)
     if n := uses(req.id):
         raise InUse(_("Không thể xóa “%(name)s”: đã có %(n)s giấy tờ trong hồ sơ nộp theo thành phần này. "
-                      "Nếu không còn yêu cầu, hãy bỏ chọn “Bắt buộc” để người nộp không phải đính kèm.",
-                      name=req.name, n=n))
+                      "Nếu không còn yêu cầu, hãy bấm “Ngừng yêu cầu”: hồ sơ mới không phải đính kèm, "
+                      "hồ sơ đã nộp vẫn giữ giấy tờ.", name=req.name, n=n))
     proc.requirements.remove(req)  # delete-orphan: the row goes with it
     _renumber(proc)
     db.session.commit()
+
+
+def set_active(code: str, requirement_id: int, active: bool) -> Requirement:
+    """Retire a requirement from new dossiers (active False), or ask for it again (True)."""
+    _proc, req = get(code, requirement_id)
+    req.active = active
+    db.session.commit()
+    return req

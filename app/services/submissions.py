@@ -15,7 +15,7 @@ from app.models.status import Channel
 from app.models.time import to_local, utcnow
 from app.schemas import flatten_errors
 from app.schemas.dossier import ManifestSchema
-from app.services import deadlines
+from app.services import catalogue, deadlines
 from app.services.codes import allocate_code
 from app.services.errors import (
     BlobsMissing,
@@ -50,29 +50,38 @@ def validate_manifest(payload: dict) -> tuple[dict, Procedure]:
     except ValidationError as exc:
         errors = flatten_errors(exc.messages)
         clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-    procedure = db.session.execute(
-        db.select(Procedure).filter_by(code=str(payload.get("procedure", "")), active=True)
-    ).scalar_one_or_none()
+    procedure = catalogue.find_procedure(str(payload.get("procedure", "")))
     if procedure is None:
         raise Invalid(_("Không tìm thấy thủ tục này."), {"procedure": [_("Thủ tục không tồn tại.")]})
+    catalogue.check_open(procedure)
     raw_fields = payload.get("fields") if isinstance(payload.get("fields"), dict) else {}
     clean["fields"], field_errors = validate_fields(procedure.form_fields, raw_fields)
     clean.pop("fields_", None)
     errors |= field_errors
-    documents = clean.get("documents") or []
-    by_requirement = {r.id: r for r in procedure.requirements}
-    given = {d["requirement"] for d in documents}
-    if any(ref["requirement"] not in by_requirement for ref in documents):
-        errors.setdefault("documents", []).append(_("Giấy tờ không thuộc thủ tục này."))
-    for req in procedure.requirements:
-        if req.mandatory and req.id not in given:
-            errors[f"documents.{req.id}"] = [_("Vui lòng đính kèm giấy tờ này.")]
+    errors |= _document_errors(procedure, clean.get("documents") or [])
     if clean.get("return_method") == "post" and not procedure.postal_allowed:
         errors["return_method"] = [_("Thủ tục này không nhận trả kết quả qua bưu chính.")]
     if errors:
         raise Invalid(_("Hồ sơ còn thông tin chưa hợp lệ."), errors)
     clean["documents"].sort(key=lambda d: (d["requirement"], d["sha256"]))
     return clean, procedure
+
+
+def _document_errors(procedure: Procedure, documents: list[dict]) -> dict[str, list[str]]:
+    """Check the documents against what the procedure asks of a new dossier today."""
+    errors: dict[str, list[str]] = {}
+    by_requirement = {r.id: r for r in procedure.requirements}
+    given = {d["requirement"] for d in documents}
+    if any(ref["requirement"] not in by_requirement for ref in documents):
+        errors["documents"] = [_("Giấy tờ không thuộc thủ tục này.")]
+    for req_id in sorted(given & by_requirement.keys()):
+        if not by_requirement[req_id].active:  # a form drawn, or queued offline, before it was retired
+            errors[f"documents.{req_id}"] = [_("Thủ tục không còn yêu cầu giấy tờ này; vui lòng gửi lại "
+                                               "hồ sơ không kèm tệp này.")]
+    for req in procedure.active_requirements:
+        if req.mandatory and req.id not in given:
+            errors[f"documents.{req.id}"] = [_("Vui lòng đính kèm giấy tờ này.")]
+    return errors
 
 
 def _check_blobs(clean: dict, procedure: Procedure) -> dict[str, Blob]:

@@ -41,7 +41,7 @@ def _save(agency_id: int | None):
 @roles_required(Role.ADMIN)
 def agencies():
     """List the agencies, with the form to add one."""
-    return _list({}, {})
+    return _list({"active": True}, {})  # a new agency takes dossiers unless told otherwise
 
 
 @bp.post("/quan-tri/co-quan")
@@ -58,10 +58,10 @@ def create_agency():
 @bp.route("/quan-tri/co-quan/<int:agency_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_agency(agency_id: int):
-    """Change an agency's code, names and address."""
+    """Change an agency's code, names, address and whether it takes new dossiers."""
     agency = db.session.get(Agency, agency_id) or abort(404)
     if request.method == "GET":
-        values = {k: getattr(agency, k) for k in ("code", "name", "short_name", "address")}
+        values = {k: getattr(agency, k) for k in ("code", "name", "short_name", "address", "active")}
         return render_template("staff/admin/agency.html", agency=agency, values=values, errors={})
     saved, failed = _save(agency_id)
     if failed:

@@ -88,3 +88,19 @@ def remove_requirement(code: str, requirement_id: int):
     """Remove a required document that no dossier has used."""
     return _run(code, requirement_id, lambda: requirements.remove(code, requirement_id),
                 _("Đã xóa thành phần hồ sơ."))
+
+
+@bp.post(BASE + "/<int:requirement_id>/ngung")
+@roles_required(Role.ADMIN)
+def retire_requirement(code: str, requirement_id: int):
+    """Stop asking new dossiers for a document; dossiers already sent keep theirs."""
+    return _run(code, requirement_id, lambda: requirements.set_active(code, requirement_id, False),
+                _("Đã ngừng yêu cầu thành phần hồ sơ; hồ sơ mới không còn phải đính kèm."))
+
+
+@bp.post(BASE + "/<int:requirement_id>/yeu-cau-lai")
+@roles_required(Role.ADMIN)
+def reactivate_requirement(code: str, requirement_id: int):
+    """Ask new dossiers for a retired document again."""
+    return _run(code, requirement_id, lambda: requirements.set_active(code, requirement_id, True),
+                _("Đã yêu cầu lại thành phần hồ sơ."))

@@ -28,6 +28,8 @@ class AgencySchema(Lenient):
     name = text(255, required=True)
     short_name = text(32)
     address = text(255)
+    # A checkbox: left unticked, the agency stops taking new dossiers.
+    active = fields.Boolean(load_default=False, error_messages={"invalid": N_("Giá trị không hợp lệ.")})
 
 
 class RequirementSchema(Lenient):

@@ -32,6 +32,8 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
         overdue=overdue.is_overdue(dossier, today),
         due_soon=overdue.is_due_soon(dossier, today, deadlines.load_calendar()),
         field_labels={f["name"]: f.get("label", f["name"]) for f in dossier.procedure.form_fields},
+        # Retired requirements too: a document keeps the name it was sent under.
+        requirement_names={r.id: r.name for r in dossier.procedure.requirements},
         errors=errors or {}, message=message, values=values or {},
         default_deadline=deadlines.load_calendar().add_working_days(today, 5),
         receipt_token=access_token(dossier), new_key=str(uuid.uuid4()),

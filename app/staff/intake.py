@@ -21,9 +21,7 @@ def intake_pick():
     code = request.args.get("procedure", "")
     if code and catalogue.get_procedure(code):
         return redirect(url_for("staff.intake_form", code=code), 303)
-    procedures = db.session.execute(
-        db.select(Procedure).filter_by(active=True).order_by(Procedure.agency_id, Procedure.code)
-    ).scalars().all()
+    procedures = sorted(catalogue.search(), key=lambda p: (p.agency_id, p.code))
     return render_template("staff/intake_pick.html", procedures=procedures)
 
 
@@ -69,11 +67,12 @@ def _receive_scans(proc: Procedure, kept: dict[int, list[dict]]) -> None:
 @roles_required(Role.RECEPTION)
 def intake(code: str):
     """Register the walk-in dossier, and accept it at once when the box is ticked."""
-    proc = catalogue.get_procedure(code) or abort(404)
+    proc = catalogue.find_procedure(code) or abort(404)  # a closed agency is told as a 422
     form = request.form
     client_id = form.get("client_id", "")
     kept = _kept(proc)
     try:
+        catalogue.check_open(proc)
         _receive_scans(proc, kept)
         manifest = {
             "procedure": proc.code,

@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
+
 from app.extensions import db
 from app.models import Notification, PostalRequest, Status, StatusEvent
 from app.models.postal import PostalLeg
 from app.models.time import local_today
-from app.services import postal
+from app.services import postal, workflow
 from app.services.actors import Actor
 from app.services.tracking import access_token
 from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key, sign_in
@@ -163,3 +165,62 @@ def test_incoming_routes_are_for_the_desk_only(ctx, app):
     assert anonymous.post(f"{DESK}{leg.id}/da-phat", data={"csrf_token": token}).status_code == 302
     db.session.refresh(leg)
     assert leg.state == "registered"
+
+
+def _refused(dossier):
+    workflow.refuse(dossier, Actor.of(make_user("reception")), "Không thuộc thẩm quyền")
+
+
+def _stopped(dossier):
+    workflow.request_withdrawal(dossier, Actor.citizen(dossier), "Nộp nhầm")
+    workflow.stop(dossier, Actor.of(make_user("reception")), "Theo yêu cầu")
+
+
+def _returned(dossier):
+    resolved(dossier, "counter")
+    workflow.return_result(dossier, Actor.of(make_user("reception")), "counter")
+
+
+@pytest.mark.parametrize("end", [_refused, _stopped, _returned])
+def test_originals_are_recorded_whatever_became_of_the_dossier(ctx, app, end):
+    dossier, _token, req = _asked("originals")
+    leg = _leg(req, "originals")
+    end(dossier)
+    db.session.refresh(dossier)
+    status, events = dossier.status, len(_notes(dossier))
+    client = _desk(app)
+    assert f'id="leg-{leg.id}"' in client.get(DESK).get_data(as_text=True)  # still waited for
+    assert _post(client, f"{DESK}{leg.id}/van-don", {"waybill": "EN200000001VN"}).status_code == 303
+    assert _post(client, f"{DESK}{leg.id}/da-phat").status_code == 303
+    db.session.refresh(leg)
+    db.session.refresh(dossier)
+    assert leg.state == "delivered" and dossier.status == status  # the timeline grows, the status stays
+    notes = _notes(dossier)
+    assert len(notes) == events + 2 and notes[-1].startswith("Trung tâm đã nhận bản gốc hồ sơ qua bưu chính")
+    # A failed collection too.
+    _d, _t, other_req = _asked("originals", dossier.procedure)
+    other = _leg(other_req, "originals")
+    end(other.dossier)
+    assert _post(client, f"{DESK}{other.id}/khong-phat", {"reason": "Người nộp đi vắng"}).status_code == 303
+    db.session.refresh(other)
+    assert other.state == "failed" and "Người nộp đi vắng" in _notes(other.dossier)[-1]
+
+
+def test_result_steps_keep_their_rules_after_a_refusal(ctx, app):
+    dossier, _token, req = _asked("both")
+    result, originals = _leg(req, "result"), _leg(req, "originals")
+    _refused(dossier)
+    events = len(_notes(dossier))
+    client = _desk(app)
+    assert _post(client, f"{DESK}{result.id}/van-don", {"waybill": "EB200000001VN"}).status_code == 409
+    answer = _post(client, f"{DESK}{result.id}/khong-phat", {"reason": "Không phát được"})
+    assert answer.status_code == 409
+    assert "không thể gửi qua bưu chính" in answer.get_data(as_text=True)
+    db.session.refresh(result)
+    assert (result.state, result.waybill) == ("registered", "")
+    assert len(_notes(dossier)) == events
+    assert db.session.execute(db.select(Notification).filter_by(event="postal_failed")).first() is None
+    # The originals of the same request are still taken in.
+    assert _post(client, f"{DESK}{originals.id}/van-don", {"waybill": "EN200000002VN"}).status_code == 303
+    db.session.refresh(dossier)
+    assert dossier.status == Status.REFUSED and len(_notes(dossier)) == events + 1

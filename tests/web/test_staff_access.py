@@ -52,6 +52,8 @@ URLS = [
     ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>", 403, None),
     ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>/thu-tu", 403, None),
     ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>/xoa", 403, None),
+    ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>/ngung", 403, None),
+    ("POST", "/staff/quan-tri/thu-tuc/<proc>/giay-to/<int:requirement_id>/yeu-cau-lai", 403, None),
     ("GET", "/staff/quan-tri/co-quan", 403, "admin"),
     ("POST", "/staff/quan-tri/co-quan", 403, None),
     ("GET", "/staff/quan-tri/co-quan/<int:agency_id>", 403, "admin"),

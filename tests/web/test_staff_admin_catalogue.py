@@ -64,6 +64,7 @@ def test_renaming_an_agency_keeps_its_procedures_findable(client, admin):
     ({"name": "   "}, "name", "Vui lòng nhập thông tin này."),
     ({"short_name": "X" * 33}, "short_name", "Tối đa 32 ký tự."),
     ({"code": "000.01.00.H40"}, "code", "Mã này đã được dùng cho cơ quan khác."),
+    ({"active": "có lẽ"}, "active", "Giá trị không hợp lệ."),
 ])
 def test_invalid_agency_is_not_saved(client, admin, form, field, message):
     make_agency()  # 000.01.00.H40
@@ -163,12 +164,13 @@ def test_a_requirement_with_submitted_documents_is_not_removed(client, admin):
     response = post(client, f"/staff/quan-tri/thu-tuc/{proc.code}/giay-to/{used.id}/xoa")
     assert response.status_code == 409
     text = response.get_data(as_text=True)
-    assert "Không thể xóa “Tờ khai”: đã có 1 giấy tờ" in text and "bỏ chọn “Bắt buộc”" in text
+    assert "Không thể xóa “Tờ khai”: đã có 1 giấy tờ" in text and "bấm “Ngừng yêu cầu”" in text
     assert len(reqs(proc.id)) == 3
     doc = db.session.execute(db.select(Document).filter_by(dossier_id=dossier.id, requirement_id=used.id)
                              ).scalar_one()
     assert doc.requirement_id == used.id
-    # Making it optional is the way out, and keeps the old dossier's document linked.
+    # Making it optional is still allowed (retiring it: test_requirement_retire.py), and keeps
+    # the old dossier's document linked.
     assert post(client, f"/staff/quan-tri/thu-tuc/{proc.code}/giay-to/{used.id}", {
         "name": "Tờ khai (mẫu cũ)", "types": ["pdf", "jpeg", "png"]}).status_code == 303
     assert reqs(proc.id)[0] == ("Tờ khai (mẫu cũ)", False, "pdf,jpeg,png")

@@ -60,7 +60,7 @@ def decline_withdrawal(dossier: Dossier, actor: Actor, note: str = "", *, versio
     reason = required_note(note, _("Vui lòng ghi lý do không chấp nhận yêu cầu rút hồ sơ."))
     back = status_before_withdrawal(dossier)
     return record(dossier, actor, back, _("Không chấp nhận yêu cầu rút hồ sơ: %(r)s", r=reason),
-                  at or utcnow())
+                  at or utcnow(), reason=reason)
 
 
 def resolve(dossier: Dossier, actor: Actor, results: list[Document], return_method: str,
@@ -94,11 +94,17 @@ def return_result(dossier: Dossier, actor: Actor, method: str, note: str = "", *
     return record(dossier, actor, t.target, note.strip() or str(t.label), at)
 
 
-def postal_step(dossier: Dossier, actor: Actor, text: str, *, return_method: str | None = None,
-                at: datetime | None = None, commit: bool = True) -> Dossier:
-    """Put a postal step (registered, handed to post, failed) on the timeline; status stays."""
-    # Delivery is not a step but the `return_post` transition: return_result(..., "post").
-    if dossier.status in (S.REFUSED, S.STOPPED, S.RETURNED):
+def postal_step(dossier: Dossier, actor: Actor, text: str, *, leg: str = "result",
+                return_method: str | None = None, at: datetime | None = None,
+                commit: bool = True) -> Dossier:
+    """Put a postal step (registered, handed to post, failed) on the timeline; status stays.
+
+    `leg` "originals": the applicant's originals coming in. The post carries them whatever
+    became of the dossier meanwhile (refused, stopped, result already handed back), so the
+    desk records them in any status; only steps about sending the result are refused then.
+    """
+    # Delivery of the result is not a step but the `return_post` transition: return_result(..., "post").
+    if leg != "originals" and dossier.status in (S.REFUSED, S.STOPPED, S.RETURNED):
         raise WrongStatus(_("Hồ sơ đang ở trạng thái “%(status)s”, không thể gửi qua bưu chính.",
                             status=dossier.status_enum.label))
     if return_method is not None:

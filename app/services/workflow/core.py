@@ -20,8 +20,11 @@ from app.services.workflow.rules import check, stale_error
 
 
 def record(dossier: Dossier, actor: Actor, to: Status, note: str, at: datetime, *,
-           commit: bool = True) -> Dossier:
-    """Append one timeline entry, move the dossier to `to` (may be where it is) and commit."""
+           commit: bool = True, reason: str | None = None) -> Dossier:
+    """Append one timeline entry, move the dossier to `to` (may be where it is) and commit.
+
+    `reason` is what the applicant's message quotes when the note says more than that.
+    """
     # Added by foreign key rather than through `dossier.events`: loading that collection
     # would autoflush the dossier early and bump its version twice in one transition.
     db.session.add(StatusEvent(
@@ -29,7 +32,8 @@ def record(dossier: Dossier, actor: Actor, to: Status, note: str, at: datetime, 
         actor_id=actor.id, actor_label=actor.label, note=note[:2000], created_at=at,
     ))
     if int(to) != dossier.status:
-        notifications.on_transition(dossier, to, note)
+        notifications.on_transition(dossier, Status(dossier.status), to,
+                                    note if reason is None else reason)
     dossier.status = int(to)
     if commit:  # a caller batching several dossiers (a waybill import) commits them at once
         commit_or_stale(dossier.id)
