@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from app.extensions import db
 from app.models.sequence import DailySequence
 from app.services.errors import DomainError
@@ -28,5 +30,5 @@ def allocate_code(agency_code: str, day: date) -> str:
     ).returning(DailySequence.last)
     number = db.session.execute(stmt).scalar_one()
     if number > MAX_PER_DAY:
-        raise SequenceExhausted("Đã hết số hồ sơ trong ngày; vui lòng nộp lại vào ngày mai.")
+        raise SequenceExhausted(_("Đã hết số hồ sơ trong ngày; vui lòng nộp lại vào ngày mai."))
     return f"{agency_code}-{day:%y%m%d}-{number:04d}"

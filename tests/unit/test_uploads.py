@@ -118,3 +118,16 @@ def test_store_key_is_the_hash_of_the_bytes_kept(ctx, with_gps):
     kept = blobs.store().read(blob.storage_key)
     assert blob.storage_key == sha(kept)
     assert (kept != data) is with_gps
+
+
+def test_jpeg_with_a_damaged_scan_is_refused_like_a_full_decode_would():
+    buf = io.BytesIO()
+    Image.effect_noise((640, 480), 60).convert("RGB").save(buf, format="JPEG", quality=85)
+    damaged = bytearray(buf.getvalue())
+    for i in range(2000, len(damaged) - 100, 997):
+        damaged[i] = 0xFF
+    damaged = bytes(damaged)
+    with pytest.raises(OSError), Image.open(io.BytesIO(damaged)) as img:
+        img.load()  # what a full-size decode says about these bytes
+    with pytest.raises(UnsupportedType, match="bị hỏng"):
+        inspect(damaged, 10 * 1024 * 1024)
