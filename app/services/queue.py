@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
@@ -14,6 +14,7 @@ from app.models.time import VN
 from app.services import overdue
 from app.services.deadlines import WorkCalendar
 from app.services.identity import normalise_phone
+from app.services.sql import unindexed
 from app.services.text import fold
 
 # What still needs someone's work: everything but refused, stopped and returned.
@@ -113,14 +114,9 @@ def _plain(column, by_name: bool):
 
     SQLite cannot tell how rare a name is: to save a sort it walks the status or due-date
     index and reads the table row by row (a second on 200,000 dossiers), where finding the
-    few matches first and sorting them takes tens of milliseconds. A unary + (SQLite) or
-    + 0 keeps the value and takes the index out of the running.
+    few matches first and sorting them takes tens of milliseconds.
     """
-    if not by_name:
-        return column
-    if db.engine.dialect.name == "sqlite":
-        return literal_column(f"+{column.table.name}.{column.name}")
-    return column
+    return unindexed(column) if by_name else column
 
 
 def statuses(f: Filters) -> tuple[int, ...]:

@@ -14,12 +14,14 @@ more than one supplement request as overdue. Supplement pauses are already in th
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, case, func, or_, select
 from sqlalchemy import cast as sql_cast
 
 from app.extensions import db
 from app.models import Agency, Dossier, Level, Rating, Status
 from app.models.time import VN
+from app.services.sql import unindexed
 
 RULES = ("national", "centre")
 FINISHED = (Status.RESOLVED, Status.RETURNED)
@@ -130,15 +132,20 @@ def build(start: date, end: date, rule: str = "national") -> Report:
         .group_by(Dossier.agency_id))
     open_at_end = or_(Dossier.finished_at.is_(None), Dossier.finished_at >= hi)
     past = _late(end, rule)  # the clock still runs: compare the period's last day
-    add(select(Dossier.agency_id,
-               _n(Dossier.accepted_at < lo).label("carried_over"),
-               _n(open_at_end).label("in_progress"),
-               _n(and_(open_at_end, ~past)).label("within"),
-               _n(and_(open_at_end, past)).label("past"))
-        .where(Dossier.accepted_at < hi, Dossier.accepted_at.is_not(None),
-               or_(Dossier.finished_at.is_(None), Dossier.finished_at >= lo),
-               Dossier.status.not_in(NOT_COUNTED))
-        .group_by(Dossier.agency_id))
+    # Accepted before the period ended and not finished before it began: counted in two
+    # disjoint parts (still open; finished since the start) so each is found through the
+    # finished_at index. As one OR, SQLite walked nearly every dossier by acceptance date
+    # (1.3 s of a month's report on 1.2 million dossiers; 20 ms this way).
+    agency = unindexed(Dossier.agency_id).label("agency_id")
+    for still_open in (Dossier.finished_at.is_(None), Dossier.finished_at >= lo):
+        add(select(agency,
+                   _n(Dossier.accepted_at < lo).label("carried_over"),
+                   _n(open_at_end).label("in_progress"),
+                   _n(and_(open_at_end, ~past)).label("within"),
+                   _n(and_(open_at_end, past)).label("past"))
+            .where(unindexed(Dossier.accepted_at) < hi, Dossier.accepted_at.is_not(None),
+                   still_open, Dossier.status.not_in(NOT_COUNTED))
+            .group_by(agency))
 
     agencies = db.session.execute(
         select(Agency.id, Agency.name).where(Agency.is_centre.is_(False)).order_by(Agency.name)).all()
@@ -147,7 +154,7 @@ def build(start: date, end: date, rule: str = "national") -> Report:
         c = counts.get(agency_id, dict.fromkeys(COLUMNS, 0))
         c["received"] = c.pop("received_now", 0) + c["carried_over"]
         rows.append(Row(agency_id, name, {k: c.get(k, 0) for k in COLUMNS}))
-    total = Row(None, "Tổng cộng", {k: sum(r.counts[k] for r in rows) for k in COLUMNS})
+    total = Row(None, _("Tổng cộng"), {k: sum(r.counts[k] for r in rows) for k in COLUMNS})
     ratings = dict(db.session.execute(
         select(Rating.level, func.count()).where(Rating.created_at >= lo, Rating.created_at < hi)
         .group_by(Rating.level)).all())

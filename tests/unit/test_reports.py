@@ -43,3 +43,34 @@ def test_national_rule_counts_repeated_supplements_as_overdue(ctx):
     centre = reports.build(*reference_month.MONTH, rule="centre").total.counts
     assert (national["early"], national["overdue"]) == (3974, 42)
     assert (centre["early"], centre["overdue"]) == (3975, 41)
+
+
+def test_carried_over_counts_what_finished_during_the_period_and_not_before(ctx):
+    """Accepted before the period: counted if still open at its start, wherever it ended."""
+    from datetime import datetime
+
+    from app.extensions import db
+    from app.models import Status
+    from tests.helpers import make_dossier, make_procedure
+
+    proc = make_procedure()
+
+    def accepted_in_february(finished: date | None, status: Status) -> None:
+        d = make_dossier(proc)
+        d.accepted_at = datetime(2020, 2, 10, 2, 0)
+        d.due_date = date(2020, 3, 20)
+        d.status = status
+        if finished is not None:
+            d.finished_at = datetime.combine(finished, datetime.min.time())
+            d.clock_stopped_on = finished
+        db.session.commit()
+
+    accepted_in_february(date(2020, 2, 25), Status.RETURNED)  # finished before March: not in it
+    accepted_in_february(date(2020, 3, 12), Status.RETURNED)  # finished in March, early
+    accepted_in_february(date(2020, 4, 2), Status.RETURNED)  # finished after March: open at its end
+    accepted_in_february(None, Status.PROCESSING)  # still open
+    for rule in reports.RULES:
+        t = reports.build(date(2020, 3, 1), date(2020, 3, 31), rule=rule).total.counts
+        assert (t["carried_over"], t["received"]) == (3, 3)
+        assert (t["resolved"], t["early"]) == (1, 1)
+        assert (t["in_progress"], t["within"], t["past"]) == (2, 0, 2)  # due 20 March, open on the 31st
