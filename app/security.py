@@ -1,6 +1,6 @@
 """Security headers on every response, and the SQLite pragmas we rely on."""
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -11,14 +11,23 @@ CSP = (
 )
 
 
+# For everything that is not a page or the service worker (styles, scripts, images, JSON): a
+# browser applies a CSP only to documents and workers, so these need just enough to stay
+# inert if opened on their own (an SVG or a JSON answer in a tab). 35 bytes instead of 270
+# on each of a form's 18 first-visit requests, on a phone's 3G link.
+INERT = "default-src 'none'; frame-ancestors 'none'"
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        document = response.mimetype == "text/html" or request.endpoint == "pwa.service_worker"
+        response.headers.setdefault("Content-Security-Policy", CSP if document else INERT)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
+        if document:
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
         if response.mimetype == "text/html":
             response.headers.add("Vary", "HX-Request")
             # Pages can carry personal data: never let a shared cache keep them.

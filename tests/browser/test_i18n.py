@@ -25,4 +25,4 @@ def test_an_english_page_gets_the_scripts_words_in_english(page, context, proced
         const { _ } = await import('/static/js/i18n.js');
         return [_('Gửi ngay'), _('Lưu lúc %(time)s', { time: '08:00 27/11/2026' }), _('%(missing)s')];
     }""")
-    assert got == ["Send now", "Lưu lúc 08:00 27/11/2026", "%(missing)s"]
+    assert got == ["Send now", "Saved at 08:00 27/11/2026", "%(missing)s"]

@@ -63,3 +63,16 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted():
     assert _client_address_seen(0) == "10.0.0.2"
     # Behind one trusted proxy, the limiter keys on the real client, not on the proxy.
     assert _client_address_seen(1) == "203.0.113.7"
+
+
+def test_the_full_policy_goes_to_pages_and_the_service_worker_an_inert_one_elsewhere(client, ctx):
+    make_procedure()
+    for path in ("/thu-tuc/2.001417/nop", "/sw.js"):
+        response = client.get(path)
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"], path
+    for path in ("/static/css/app.css", "/manifest.webmanifest", "/api/v1/procedures"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        # Opened on its own in a tab, it can run nothing and load nothing.
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
