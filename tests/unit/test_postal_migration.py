@@ -3,9 +3,8 @@
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
+from tests.migration_helpers import add_agency_and_procedure, app_at
 
 REQUEST = ("INSERT INTO postal_request (id, dossier_id, client_key, payload_hash, direction, recipient_name, "
            "phone, email, street, province_code, ward_code, note, fee, state, batch, waybill, registered_at, "
@@ -15,20 +14,9 @@ REQUEST = ("INSERT INTO postal_request (id, dossier_id, client_key, payload_hash
 
 
 def test_upgrade_gives_each_request_its_legs_and_downgrade_gives_them_back(tmp_path):
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        BLOB_STORE = str(tmp_path / "blobs")
-
-    app = create_app(Config)
-    with app.app_context():
-        upgrade(revision="0004")
+    with app_at(tmp_path, "0004"):
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO agency (id, code, name, short_name, address, is_centre) "
-                                 "VALUES (1, 'A', 'Sở', '', '', 0)"))
-            conn.execute(sa.text(
-                "INSERT INTO procedure (id, code, name, field, description, agency_id, processing_time, "
-                "time_unit, fee, online_level, postal_allowed, form_fields, search_text, active) "
-                "VALUES (1, 'P', 'Thủ tục', 'F', '', 1, 5, 'working_day', 0, 'full', 1, '[]', '', 1)"))
+            add_agency_and_procedure(conn)
             conn.execute(sa.text(
                 "INSERT INTO dossier (id, client_id, payload_hash, code, procedure_id, agency_id, "
                 "applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, "
@@ -57,5 +45,3 @@ def test_upgrade_gives_each_request_its_legs_and_downgrade_gives_them_back(tmp_p
             "SELECT id, state, batch, waybill FROM postal_request ORDER BY id")).all()
         assert [tuple(r) for r in back] == [(1, "handed_to_post", "BC-1", "EB1"), (2, "registered", "", ""),
                                             (3, "failed", "", "")]
-        db.session.remove()
-        db.engine.dispose()

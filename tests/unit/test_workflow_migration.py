@@ -5,26 +5,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
+from tests.migration_helpers import add_agency_and_procedure, app_at
 
 
 def test_upgrade_fills_search_name_and_clock_for_existing_dossiers(tmp_path):
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        BLOB_STORE = str(tmp_path / "blobs")
-
-    app = create_app(Config)
-    with app.app_context():
-        upgrade(revision="0001")
+    with app_at(tmp_path, "0001"):
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO agency (id, code, name, short_name, address, is_centre) "
-                                 "VALUES (1, 'A', 'Sở', '', '', 0)"))
-            conn.execute(sa.text(
-                "INSERT INTO procedure (id, code, name, field, description, agency_id, processing_time, "
-                "time_unit, fee, online_level, postal_allowed, form_fields, search_text, active) "
-                "VALUES (1, 'P', 'Thủ tục', 'F', '', 1, 5, 'working_day', 0, 'full', 1, '[]', '', 1)"))
+            add_agency_and_procedure(conn)
             for id_, name, status, finished in ((1, "Đặng Thị Hồng", 9, datetime(2026, 3, 5, 18)),
                                                 (2, "Lê Văn An", 4, None)):
                 conn.execute(sa.text(
@@ -43,5 +31,3 @@ def test_upgrade_fills_search_name_and_clock_for_existing_dossiers(tmp_path):
         assert [tuple(r) for r in rows] == [("dang thi hong", "2026-03-06", 0), ("le van an", None, 0)]
         assert date.fromisoformat(rows[0][1]) == date(2026, 3, 6)
         downgrade(revision="0001")
-        db.session.remove()
-        db.engine.dispose()
