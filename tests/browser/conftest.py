@@ -117,3 +117,21 @@ def small_files(tmp_path):
         path.write_bytes(jpeg_bytes(64, 48, color=color))
         paths.append(path)
     return paths
+
+
+@pytest.fixture
+def refused_link(app):
+    """The status page of a refused dossier (ratable), opened by its signed link."""
+    from app.extensions import db
+    from app.services import workflow
+    from app.services.actors import Actor
+    from app.services.tracking import access_token
+    from tests.helpers import make_dossier
+
+    with app.app_context():
+        dossier = make_dossier(make_procedure())
+        workflow.refuse(dossier, Actor("user", "reception", None, "Cán bộ"), "Sai thẩm quyền")
+        link = f"/ho-so/{dossier.code}?t={access_token(dossier)}"
+        db.session.remove()
+        return link
+

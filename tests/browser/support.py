@@ -109,3 +109,14 @@ def sent_code(page) -> str:
                      f"(await ({OUTBOX})())", timeout=60)
     [item] = page.evaluate(OUTBOX)
     return item["result"]["code"]
+
+
+def ratings(app) -> list[tuple[str, int]]:
+    """The ratings the server holds, as (client key, level)."""
+    from app.models import Rating
+
+    with app.app_context():
+        rows = [(r.client_key, r.level) for r in db.session.execute(db.select(Rating)).scalars()]
+        db.session.remove()
+        return rows
+

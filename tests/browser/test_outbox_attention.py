@@ -8,9 +8,8 @@ token saved with the form. In each case nothing is dropped and nothing arrives t
 import pytest
 
 from app.extensions import db
-from app.models import Dossier, Procedure, Rating
-from app.services import blobs, submissions, tracking, workflow
-from app.services.actors import Actor
+from app.models import Dossier, Procedure
+from app.services import blobs, submissions, tracking
 from app.services.uploads import inspect
 from tests.browser.support import (
     OUTBOX,
@@ -20,9 +19,10 @@ from tests.browser.support import (
     dossiers,
     fill_apply_form,
     open_form,
+    ratings,
     wait_until,
 )
-from tests.helpers import VALID_PHONE, applicant, make_dossier, make_procedure, make_user, manifest
+from tests.helpers import VALID_PHONE, applicant, make_user, manifest
 
 pytestmark = pytest.mark.browser
 
@@ -175,23 +175,6 @@ def test_conflict_sends_the_device_copy_as_a_new_dossier_only_when_asked(
     assert by_key[sent["id"]]["name"] == "Nguyễn Văn An" and len(by_key[sent["id"]]["documents"]) == 2
 
 
-@pytest.fixture
-def refused_link(app):
-    with app.app_context():
-        dossier = make_dossier(make_procedure())
-        workflow.refuse(dossier, Actor("user", "reception", None, "Cán bộ"), "Sai thẩm quyền")
-        link = f"/ho-so/{dossier.code}?t={tracking.access_token(dossier)}"
-        db.session.remove()
-        return link
-
-
-def _ratings(app) -> list[tuple[str, int]]:
-    with app.app_context():
-        rows = [(r.client_key, r.level) for r in db.session.execute(db.select(Rating)).scalars()]
-        db.session.remove()
-        return rows
-
-
 def test_rating_queued_with_a_link_that_expired_asks_for_the_phone_and_arrives_once(
         page, context, app, refused_link, monkeypatch):
     page.goto(refused_link)
@@ -205,7 +188,7 @@ def test_rating_queued_with_a_link_that_expired_asks_for_the_phone_and_arrives_o
     context.set_offline(False)
     refused = wait_for_state(page, "attention", need="proof")
     assert (refused["error"]["status"], refused["error"]["error"]) == (403, "link_expired")
-    assert _ratings(app) == []
+    assert ratings(app) == []
 
     page.goto("/hop-thu-di")
     card = page.locator(".outbox-item[data-need=proof]")
@@ -215,10 +198,10 @@ def test_rating_queued_with_a_link_that_expired_asks_for_the_phone_and_arrives_o
     card.get_by_role("button", name="Xác nhận và gửi lại").click()
     wait_until(page, "document.querySelector('.outbox-item[data-need=proof]')"
                      "?.textContent.includes('chưa khớp')")
-    assert _ratings(app) == []
+    assert ratings(app) == []
 
     page.locator(".outbox-item").get_by_label("Số điện thoại hoặc số định danh").fill(VALID_PHONE)
     page.locator(".outbox-item").get_by_role("button", name="Xác nhận và gửi lại").click()
     sent = wait_for_state(page, "sent")
     assert sent["id"] == item["id"]
-    assert _ratings(app) == [(item["id"], 3)]
+    assert ratings(app) == [(item["id"], 3)]

@@ -2,32 +2,9 @@
 
 import pytest
 
-from app.extensions import db
-from app.models import Rating
-from app.services import workflow
-from app.services.actors import Actor
-from app.services.tracking import access_token
-from tests.browser.support import OUTBOX, SETTLED_WAITING, wait_until
-from tests.helpers import make_dossier, make_procedure
+from tests.browser.support import OUTBOX, SETTLED_WAITING, ratings, wait_until
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def refused_link(app):
-    with app.app_context():
-        dossier = make_dossier(make_procedure())
-        workflow.refuse(dossier, Actor("user", "reception", None, "Cán bộ"), "Sai thẩm quyền")
-        link = f"/ho-so/{dossier.code}?t={access_token(dossier)}"
-        db.session.remove()
-        return link
-
-
-def _ratings(app) -> list[tuple[str, int]]:
-    with app.app_context():
-        rows = [(r.client_key, r.level) for r in db.session.execute(db.select(Rating)).scalars()]
-        db.session.remove()
-        return rows
 
 
 def test_rating_queued_offline_then_sent_once(page, context, app, refused_link):
@@ -41,8 +18,8 @@ def test_rating_queued_offline_then_sent_once(page, context, app, refused_link):
     # Queued at once; a send tried while offline fails and the item settles back to waiting.
     [item] = wait_until(page, SETTLED_WAITING)
     assert item["state"] == "waiting" and item["blobs"] == []
-    assert _ratings(app) == []
+    assert ratings(app) == []
 
     context.set_offline(False)  # the `online` event flushes the outbox
     wait_until(page, "(await (" + OUTBOX + ")()).every((i) => i.state === 'sent')")
-    assert _ratings(app) == [(item["id"], 2)]
+    assert ratings(app) == [(item["id"], 2)]
