@@ -127,11 +127,17 @@ def offline_repeat_visit(browser, base, runs: int = 7) -> dict:
     fcp, load = [], []
     for _ in range(runs):
         page.goto("/", wait_until="load")
-        timing = page.evaluate("""() => {
+        # The paint entry can be recorded just after the load event: wait for it (up to 3 s)
+        # rather than read it at once and miss it.
+        timing = page.evaluate("""() => new Promise((resolve) => {
             const nav = performance.getEntriesByType('navigation')[0];
-            const paint = performance.getEntriesByName('first-contentful-paint')[0];
-            return { load: nav.loadEventEnd, fcp: paint ? paint.startTime : null };
-        }""")
+            const done = (fcp) => resolve({ load: nav.loadEventEnd, fcp });
+            new PerformanceObserver((list) => {
+                const paint = list.getEntriesByName('first-contentful-paint')[0];
+                if (paint) done(paint.startTime);
+            }).observe({ type: 'paint', buffered: true });
+            setTimeout(() => done(null), 3000);
+        })""")
         load.append(timing["load"])
         if timing["fcp"] is not None:
             fcp.append(timing["fcp"])
