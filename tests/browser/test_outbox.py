@@ -132,7 +132,9 @@ def test_refused_dossier_needs_attention_survives_reload_and_is_fixed(page, proc
 
     card.get_by_text("Sửa và gửi lại").click()
     wait_until(page, "document.querySelector('#apply-form[data-enhanced]')")
-    assert page.locator(f"[data-requirement='{procedure['requirements'][0]}'] .file-name").count() == 1
+    # The item's files come back from IndexedDB a moment after the form is enhanced.
+    first = procedure["requirements"][0]
+    wait_until(page, f"document.querySelectorAll('[data-requirement=\"{first}\"] .file-name').length === 1")
     page.fill("#applicant-id_number", VALID_ID)
     page.click(SUBMIT)
     page.wait_for_url("**/bien-nhan?t=*", timeout=30000)
