@@ -25,6 +25,10 @@ const PUBLIC_PAGES = [
 const isPublicPage = (path) => PUBLIC_PAGES.some((re) => re.test(path));
 // Stored responses vary on Accept-Encoding and HX-Request; any stored copy will do.
 const ANY = { ignoreVary: true };
+// What the worker fetches on its own (install, warming the catalogue) goes without cookies:
+// the copies it keeps are nobody's, and an answer cannot overwrite the session cookie that
+// a sign-in set meanwhile (that race signed people out right after signing in).
+const ANONYMOUS = { credentials: "omit" };
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache()); // no skipWaiting(): the new version waits (rule 8)
@@ -34,7 +38,7 @@ async function precache() {
   const cache = await caches.open(SHELL);
   await Promise.all(BUILD.precache.map(async (url) => {
     // Hashed URLs never change, so the copy the page just loaded will do; pages must be fresh.
-    const response = await fetch(url, { cache: url.includes("?v=") ? "default" : "no-cache" });
+    const response = await fetch(url, { ...ANONYMOUS, cache: url.includes("?v=") ? "default" : "no-cache" });
     if (!response.ok) throw new Error(`precache ${url}: ${response.status}`);
     await cache.put(url, response);
   }));
@@ -148,7 +152,7 @@ async function warm(force) {
   const cache = await caches.open(PAGES);
   const marker = await cache.match(WARMED);
   if (!force && marker && Date.now() - Number(await marker.text()) < WARM_EVERY_MS) return;
-  const list = await fetch(CATALOGUE_API);
+  const list = await fetch(CATALOGUE_API, ANONYMOUS);
   if (!list.ok) return;
   await cache.put(CATALOGUE_API, list.clone());
   const urls = ["/thu-tuc"];
@@ -157,7 +161,7 @@ async function warm(force) {
     urls.push(base, `${base}/nop`);
   }
   for (const url of urls) {
-    const response = await fetch(url); // offline again: throw, and try on the next page
+    const response = await fetch(url, ANONYMOUS); // offline again: throw, and try on the next page
     if (response.ok && !response.redirected) await cache.put(url, response);
   }
   await cache.put(WARMED, new Response(String(Date.now())));

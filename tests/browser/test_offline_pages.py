@@ -65,3 +65,37 @@ def test_person_specific_and_staff_pages_are_never_stored(page, procedure):
     }""")
     assert "/thu-tuc" in stored and f"/thu-tuc/{procedure['code']}/nop" in stored
     assert not [u for u in stored if u.startswith(("/staff", "/ho-so/", "/tra-cuu", "/api/v1/track"))]
+
+
+def test_the_worker_fetches_on_its_own_without_cookies_and_a_sign_in_survives_it(
+        page, context, app, procedure):
+    """What the worker keeps is nobody's page, and its answers cannot undo a sign-in.
+
+    With cookies, an answer to a warm-up request sent just before signing in carried the old
+    anonymous session back and overwrote the new one: signed out right after signing in.
+    """
+    from app.extensions import db
+    from tests.helpers import STAFF_PASSWORD, make_user
+
+    with app.app_context():
+        make_user(role="citizen", email="an@example.vn")
+        db.session.remove()
+    page.goto("/")
+    wait_for_worker(page)
+    by_worker = []
+    context.on("request", lambda r: r.service_worker and by_worker.append(r))
+    page.goto("/dang-nhap")
+    page.fill("#email", "an@example.vn")
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("form[action='/dang-nhap'] button[type=submit]")
+    page.wait_for_selector("body[data-account]", state="attached")
+    # Warm the catalogue again now that a session cookie exists, and wait for it to finish.
+    page.evaluate("""() => new Promise((done) => {
+        navigator.serviceWorker.addEventListener('message', (e) => e.data.type === 'warmed' && done());
+        navigator.serviceWorker.controller.postMessage({ type: 'warm', force: true });
+    })""")
+    fetched = [r for r in by_worker if "/thu-tuc" in r.url or "/api/v1/procedures" in r.url]
+    assert any(r.url.endswith("/nop") for r in fetched), "the worker fetched the catalogue"
+    assert all(r.header_value("cookie") is None for r in fetched)
+    page.goto("/tai-khoan")
+    assert page.url.endswith("/tai-khoan")  # still signed in
