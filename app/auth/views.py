@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, throttle
+from app.lib.redirects import safe_path
 from app.models import User
 from app.services.accounts import find_user
 from app.services.passwords import hash_password, verify_password
@@ -16,9 +17,7 @@ _DUMMY_HASH = hash_password("not-a-real-password")
 
 def _safe_next(target: str | None) -> str | None:
     """Accept only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return safe_path(target)
 
 
 def _home(user: User) -> str:

@@ -3,6 +3,7 @@
 from flask import abort, redirect, render_template, request, session, url_for
 
 from app.citizen import bp
+from app.lib.redirects import safe_path
 from app.services import catalogue
 
 
@@ -40,7 +41,4 @@ def language(lang: str):
     """Switch the interface language (Vietnamese or English)."""
     if lang in ("vi", "en"):
         session["lang"] = lang
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("citizen.home")
-    return redirect(target, 303)
+    return redirect(safe_path(request.args.get("next")) or url_for("citizen.home"), 303)
