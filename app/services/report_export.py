@@ -1,11 +1,10 @@
 """The report as CSV and XLSX, columns in the official layout."""
 
-import csv
 import io
 
-import xlsxwriter
 from flask_babel import gettext as _
 
+from app.lib.exports import csv_text, workbook, write_row
 from app.services.reports import COLUMNS, Report
 
 
@@ -24,25 +23,21 @@ def table(report: Report) -> list[list]:
 
 def to_csv(report: Report) -> bytes:
     """CSV with a BOM so that Excel opens the Vietnamese text correctly."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([_("Kỳ báo cáo"), f"{report.start:%d/%m/%Y} - {report.end:%d/%m/%Y}"])
-    writer.writerow(headers())
-    writer.writerows(table(report))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    period = [_("Kỳ báo cáo"), f"{report.start:%d/%m/%Y} - {report.end:%d/%m/%Y}"]
+    return csv_text(period, [headers(), *table(report)]).encode("utf-8")
 
 
 def to_xlsx(report: Report) -> bytes:
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = workbook(buf)
     sheet = book.add_worksheet(_("Báo cáo"))
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
     cell = book.add_format({"border": 1})
-    sheet.write(0, 0, _("Kỳ báo cáo: %(start)s - %(end)s", start=f"{report.start:%d/%m/%Y}",
-                        end=f"{report.end:%d/%m/%Y}"), bold)
-    sheet.write_row(2, 0, headers(), bold)
+    write_row(sheet, 0, [_("Kỳ báo cáo: %(start)s - %(end)s", start=f"{report.start:%d/%m/%Y}",
+                           end=f"{report.end:%d/%m/%Y}")], bold)
+    write_row(sheet, 2, headers(), bold)
     for i, row in enumerate(table(report), start=3):
-        sheet.write_row(i, 0, row, bold if i == 3 + len(report.rows) else cell)
+        write_row(sheet, i, row, bold if i == 3 + len(report.rows) else cell)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, len(COLUMNS), 13)
     sheet.freeze_panes(3, 1)

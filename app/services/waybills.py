@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.lib.exports import csv_text
 from app.models import Dossier, PostalRequest
 from app.models.postal import ACTIVE_STATES, PostalLeg
 from app.services import places, postal_desk
@@ -26,16 +27,14 @@ MAX_ROWS = 2000
 
 def export_csv(legs: list[PostalLeg]) -> str:
     """Return the batch as UTF-8 CSV (with BOM, for spreadsheet programs), no dossier contents."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for leg in legs:
-        r = leg.request
-        writer.writerow([r.dossier.code, r.recipient_name, r.phone, r.street, places.ward_name(r.ward_code),
-                         places.province_name(r.province_code), r.direction, r.fee, leg.waybill,
-                         leg.handed_on.strftime("%d/%m/%Y") if leg.handed_on else ""])
-    return out.getvalue()
+    return csv_text(COLUMNS, (_row(leg) for leg in legs))
+
+
+def _row(leg: PostalLeg) -> list:
+    r = leg.request
+    return [r.dossier.code, r.recipient_name, r.phone, r.street, places.ward_name(r.ward_code),
+            places.province_name(r.province_code), r.direction, r.fee, leg.waybill,
+            leg.handed_on.strftime("%d/%m/%Y") if leg.handed_on else ""]
 
 
 def _read(data: bytes) -> list[dict]:
