@@ -1,10 +1,12 @@
 """Error pages in Vietnamese, and JSON errors for the API."""
 
+import time
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.services.errors import DomainError
 
 
@@ -28,6 +30,16 @@ MESSAGES = {
 }
 
 
+def _protocol_headers(exc: HTTPException) -> dict[str, str]:
+    """Keep what the protocol requires of an error: Allow on 405, Retry-After on 429."""
+    headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
+    if exc.code == 429 and "Retry-After" not in headers:
+        current = limiter.current_limit
+        wait = int(current.reset_at - time.time()) + 1 if current else 60
+        headers["Retry-After"] = str(max(1, wait))
+    return headers
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -42,9 +54,11 @@ def register(app: Flask) -> None:
         message = MESSAGES.get(status, lambda: exc.description)()
         if status == 400 and "CSRF" in (exc.description or ""):
             message = _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang và gửi lại.")
+        headers = _protocol_headers(exc)
         if wants_json():
-            return api_error(status, exc.name.lower().replace(" ", "_"), message)
-        return render_template("errors/error.html", status=status, message=message), status
+            body, _status = api_error(status, exc.name.lower().replace(" ", "_"), message)
+            return body, status, headers
+        return render_template("errors/error.html", status=status, message=message), status, headers
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

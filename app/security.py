@@ -30,9 +30,15 @@ def register(app: Flask) -> None:
             response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
         if response.mimetype == "text/html":
             response.headers.add("Vary", "HX-Request")
-            # Pages can carry personal data: never let a shared cache keep them.
+        if _may_carry_personal_data(response):
+            # Pages, API answers and downloads can carry personal data: never let a cache keep them.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _may_carry_personal_data(response) -> bool:
+    return (response.mimetype == "text/html" or request.path.startswith("/api/")
+            or "attachment" in response.headers.get("Content-Disposition", ""))
 
 
 @event.listens_for(Engine, "connect")
