@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
+from app.lib.names import display_safe
 from app.models.catalogue import Agency, Procedure
 from app.models.status import Status
 from app.models.time import utcnow
@@ -98,6 +99,11 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
+
+    @validates("original_name")
+    def _clean_name(self, _key: str, name: str) -> str:
+        # Staff read these names: no bidi override or zero-width character may disguise one.
+        return display_safe(name, fallback=(self.sha256 or "")[:12] or "tep")
 
 
 class StatusEvent(db.Model):
