@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint translations messages install install-dev bench clean
+# `make run` is the production server (gunicorn, gunicorn.conf.py); `make dev` the debugger.
+.PHONY: run dev prepare test lint translations messages install install-dev bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
@@ -31,10 +32,15 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
-run: install translations
+prepare: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --port $(PORT)
+
+run: prepare
+	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py "app:create_app()"
+
+dev: prepare
+	$(FLASK) run --debug --port $(PORT)
 
 test: install-dev translations
 	$(BIN)/ruff check app tests bench

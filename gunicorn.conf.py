@@ -1,0 +1,25 @@
+"""Gunicorn settings for `make run` and for deployments; every value can be set from the environment.
+
+On the embedded defaults (SQLite, no REDIS_URL) one worker process serves with several
+threads: rate-limit counters then live in that one process and stay exact. With REDIS_URL
+set (shared counters) the default is one worker per core, for several app servers too.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '5000')}")
+_default_workers = multiprocessing.cpu_count() if os.environ.get("REDIS_URL") else 1
+workers = int(os.environ.get("GUNICORN_WORKERS", _default_workers))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+# A client that promises a body and sends none (a lying Content-Length) is dropped after this.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Request line and headers: far more than a browser sends, far less than an attacker would like.
+limit_request_line = 8190
+limit_request_fields = 100
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
