@@ -20,6 +20,7 @@ keepalive = 5
 # Request line and headers: far more than a browser sends, far less than an attacker would like.
 limit_request_line = 8190
 limit_request_fields = 100
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The app writes one JSON line per request itself (app/observability.py), with its request id.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -69,8 +69,9 @@ def create_app(config: type | object = Config) -> Flask:
     app.register_blueprint(account_bp)
     csrf.exempt(api_bp)  # JSON API: guarded by required JSON/custom headers instead, see api/
 
-    from app import cli, errors, security, templating
+    from app import cli, errors, observability, security, templating
 
+    observability.register(app)
     cli.register(app)
     errors.register(app)
     security.register(app)

@@ -48,6 +48,11 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_DOSSIER_BYTES + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
+    # Operations: /metrics answers only with this bearer token (unset: 404); JSON log lines.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    LOG_JSON = os.environ.get("LOG_JSON", "1") == "1"
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") == "1"
+
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute")
     # Every request for a reset link counts: reset mails are few, a flood of them is an

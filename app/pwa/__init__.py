@@ -1,5 +1,7 @@
 """Installable-app plumbing: manifest, service worker, device-only pages, health check."""
 
+import os
+
 from flask import Blueprint, jsonify, render_template
 
 from app.extensions import db
@@ -38,6 +40,36 @@ def healthz():
     """Say whether the app can reach its database."""
     db.session.execute(db.text("SELECT 1"))
     return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Say whether this server can take traffic: database and document store both reachable."""
+    checks = {"database": _check(lambda: db.session.execute(db.text("SELECT 1"))),
+              "documents": _check(_documents_reachable)}
+    ready = all(v == "ok" for v in checks.values())
+    return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
+
+
+def _check(probe) -> str:
+    try:
+        probe()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready", and why
+        db.session.rollback()
+        return type(exc).__name__
+    return "ok"
+
+
+def _documents_reachable() -> None:
+    from app.services.blobs import store
+
+    documents = store()
+    root = getattr(documents, "root", None)
+    if root is not None:  # a folder: it must exist (or be creatable) and be writable
+        root.mkdir(parents=True, exist_ok=True)
+        if not os.access(root, os.W_OK):
+            raise PermissionError(str(root))
+    documents.has("0" * 64)  # object storage: one HEAD request answers
 
 
 from app.pwa import worker  # noqa: E402,F401  (manifest and service worker routes)

@@ -1,0 +1,42 @@
+"""What a deployer relies on: request ids, readiness, metrics behind a token."""
+
+import json
+import logging
+
+from app.observability import JsonFormatter
+
+
+def test_request_id_is_echoed_or_made(client):
+    sent = client.get("/healthz", headers={"X-Request-ID": "lb-1234.abc"})
+    assert sent.headers["X-Request-ID"] == "lb-1234.abc"
+    made = client.get("/healthz")
+    assert len(made.headers["X-Request-ID"]) == 32
+    hostile = client.get("/healthz", headers={"X-Request-ID": "x\" injected=1 " + "a" * 300})
+    assert hostile.headers["X-Request-ID"] != "x\" injected=1 " and len(hostile.headers["X-Request-ID"]) == 32
+
+
+def test_readyz_checks_database_and_documents(client, app):
+    ok = client.get("/readyz")
+    assert ok.status_code == 200 and ok.get_json()["checks"] == {"database": "ok", "documents": "ok"}
+    app.config["BLOB_STORE"] = "/proc/no-such-place/blobs"
+    down = client.get("/readyz")
+    assert down.status_code == 503 and down.get_json()["checks"]["documents"] != "ok"
+
+
+def test_metrics_are_not_public_by_default(client, app):
+    assert client.get("/metrics").status_code == 404
+    app.config["METRICS_TOKEN"] = "s3cret-token"
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    client.get("/healthz")
+    answer = client.get("/metrics", headers={"Authorization": "Bearer s3cret-token"})
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert 'motcua_http_requests_total{method="GET",route="/healthz",status="200"}' in text
+    assert "motcua_http_request_seconds_bucket" in text and "motcua_outbox_backlog" in text
+
+
+def test_log_lines_are_json_with_the_request_id():
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "request", None, None)
+    record.request_id, record.status, record.path = "abc", 200, "/thu-tuc"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "abc" and line["status"] == 200 and line["message"] == "request"
