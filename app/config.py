@@ -35,6 +35,7 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'motcua.sqlite3'}"
     )
     BLOB_STORE = os.environ.get("BLOB_STORE", str(INSTANCE / "blobs"))
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # MinIO, Ceph, ...; empty: AWS
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
     CENTRE_NAME = os.environ.get("CENTRE_NAME", "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh")

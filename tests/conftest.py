@@ -16,7 +16,7 @@ from app.extensions import db, limiter
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def app(tmp_path_factory, request):
     base = tmp_path_factory.mktemp("motcua")
 
     class Config(TestConfig):
@@ -25,6 +25,8 @@ def app(tmp_path_factory):
         )
         BLOB_STORE = str(base / "blobs")
 
+    if os.environ.get("TEST_BLOB_STORE") == "s3":
+        _use_object_storage(Config, request)
     app = create_app(Config)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -49,7 +51,7 @@ def _clean(request, app):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
-    shutil.rmtree(app.config["BLOB_STORE"], ignore_errors=True)
+    _empty_blob_store(app)
     limiter.reset()
 
 
@@ -74,3 +76,30 @@ def runner(app):
 def is_postgres(app):
     with app.app_context():
         return db.engine.dialect.name == "postgresql"
+
+
+def _use_object_storage(config, request) -> None:
+    """TEST_BLOB_STORE=s3: documents in moto's standalone S3 server (the real wire protocol)."""
+    from tests.s3_server import MotoServer, client
+
+    server = MotoServer().start()
+    request.addfinalizer(server.stop)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    client(server.url).create_bucket(Bucket="motcua-test")
+    config.BLOB_STORE = "s3://motcua-test/documents"
+    config.S3_ENDPOINT_URL = server.url
+
+
+def _empty_blob_store(app) -> None:
+    location = app.config["BLOB_STORE"]
+    if not location.startswith("s3://"):
+        shutil.rmtree(location, ignore_errors=True)
+        return
+    from app.services.blobs import store
+
+    with app.app_context():
+        documents = store()
+        for key in list(documents.keys()):
+            documents.delete(key)

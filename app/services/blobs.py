@@ -59,10 +59,33 @@ class FolderStore:
     def read(self, key: str) -> bytes:
         return self.path(key).read_bytes()
 
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
 
-def store() -> FolderStore:
-    """Return the configured store (a folder; object storage is the multi-server option)."""
-    return FolderStore(current_app.config["BLOB_STORE"])
+    def keys(self):
+        """Yield every stored key (temporary files of writes in progress excluded)."""
+        if self.root.is_dir():
+            for path in self.root.glob("*/*/*"):
+                if path.is_file() and not path.name.startswith(".tmp-"):
+                    yield path.name
+
+
+def store():
+    """Return the configured store: a folder, or S3-compatible object storage (`s3://bucket/prefix`).
+
+    One store per app and location: an S3 client is costly to build and safe to share between threads.
+    """
+    location = current_app.config["BLOB_STORE"]
+    cached = current_app.extensions.get("blob_store")
+    if cached is None or cached[0] != location:
+        if location.startswith("s3://"):
+            from app.services.object_store import S3Store
+
+            made = S3Store(location, current_app.config.get("S3_ENDPOINT_URL"))
+        else:
+            made = FolderStore(location)
+        cached = current_app.extensions["blob_store"] = (location, made)
+    return cached[1]
 
 
 def sha256_hex(data: bytes) -> str:

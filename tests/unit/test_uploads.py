@@ -103,7 +103,7 @@ def test_lost_file_is_restored_on_reupload(ctx):
     data = jpeg_bytes()
     received, created = blobs.receive_blob(sha(data), data)
     assert created and received.sha256 == sha(data) and received.size == len(data)
-    os.remove(blobs.store().path(blobs.get_blob(sha(data)).storage_key))
+    blobs.store().delete(blobs.get_blob(sha(data)).storage_key)
     received, created = blobs.receive_blob(sha(data), data)
     assert blobs.store().has(blobs.get_blob(sha(data)).storage_key)
 
