@@ -74,9 +74,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Mot Cua <no-reply@motcua.local>")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
-    # Dotted path of an SmsGateway class; empty: no SMS. "app.services.sms:SpoolGateway"
-    # writes them to SMS_SPOOL for trying things out.
-    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
+    # Dotted path of an SmsGateway class (an operator's provider); set it empty for no SMS.
+    # The embedded default writes each message as a line of SMS_SPOOL, so `make run` shows them.
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "app.services.sms:SpoolGateway")
     SMS_SPOOL = os.environ.get("SMS_SPOOL", str(INSTANCE / "sms.log"))
 
     BABEL_DEFAULT_LOCALE = "vi"

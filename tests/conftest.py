@@ -6,6 +6,7 @@ otherwise it runs on a SQLite file, the embedded default.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -24,6 +25,7 @@ def app(tmp_path_factory, request):
             "TEST_DATABASE_URL", f"sqlite:///{base / 'test.sqlite3'}"
         )
         BLOB_STORE = str(base / "blobs")
+        SMS_SPOOL = str(base / "sms.log")  # the embedded SMS gateway's file, not instance/'s
 
     if os.environ.get("TEST_BLOB_STORE") == "s3":
         _use_object_storage(Config, request)
@@ -52,6 +54,7 @@ def _clean(request, app):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
     _empty_blob_store(app)
+    Path(app.config["SMS_SPOOL"]).unlink(missing_ok=True)
     limiter.reset()
 
 

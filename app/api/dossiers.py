@@ -1,6 +1,7 @@
 """Dossier creation and tracking over JSON."""
 
 from flask import jsonify, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.account.current import owner_id
@@ -47,7 +48,9 @@ def create_dossier():
         return api_error(401, "signin_required",
                          _("Hồ sơ này được lưu khi bạn đang đăng nhập. Vui lòng đăng nhập lại "
                            "để hồ sơ được gửi vào đúng tài khoản của bạn."))
-    dossier, created = submissions.create_dossier(payload, key, owner_id=owner_id())
+    # The applicant's own language (the outbox replays from their browser): their messages' language.
+    dossier, created = submissions.create_dossier(payload, key, owner_id=owner_id(),
+                                                  language=str(get_locale()))
     return jsonify(dossier_summary(dossier)), 201 if created else 200
 
 

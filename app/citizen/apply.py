@@ -3,6 +3,7 @@
 import uuid
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.account.current import default_return_method, owner_id
@@ -51,7 +52,8 @@ def apply(code: str):
                           for rid, refs in kept.items() for r in refs],
             "return_method": form.get("return_method", "counter"),
         }
-        dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id())
+        dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id(),
+                                                       language=str(get_locale()))
     except DomainError as exc:
         db.session.rollback()
         status = exc.status

@@ -31,6 +31,9 @@ class Dossier(db.Model):
     applicant_kind: Mapped[str] = mapped_column(String(16), default="citizen")
     tax_code: Mapped[str] = mapped_column(String(14), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # The language the applicant used to submit: what messages to them are written in
+    # (services/notifications.py). A dossier taken at the counter is Vietnamese.
+    language: Mapped[str] = mapped_column(String(8), default="vi", server_default="vi")
 
     channel: Mapped[int] = mapped_column(default=2)
     status: Mapped[int] = mapped_column(default=Status.SUBMITTED)

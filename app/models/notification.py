@@ -1,12 +1,16 @@
 """Messages to deliver (email, SMS), written in the same transaction as what caused them."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.time import utcnow
+
+if TYPE_CHECKING:
+    from app.models.dossier import Dossier
 
 
 class Notification(db.Model):
@@ -27,5 +31,9 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # given up after MAX_ATTEMPTS
     last_error: Mapped[str] = mapped_column(String(500), default="")
+
+    # Set through the relationship, so a message can be queued with a dossier not yet flushed
+    # (the acknowledgement of a new dossier, in the same commit as the dossier).
+    dossier: Mapped["Dossier | None"] = relationship()
 
     __table_args__ = (Index("ix_notification_due", "sent_at", "failed_at", "next_attempt_at"),)

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from app.i18n import stored
 from app.models import Dossier, User
 
 
@@ -23,7 +24,8 @@ class Actor:
     @classmethod
     def citizen(cls, dossier: Dossier) -> "Actor":
         """Return the applicant, proven by the code check or a signed link."""
-        return cls("citizen", "citizen", None, _("Người nộp: %(name)s", name=dossier.applicant_name))
+        # Only ever stored (timeline, supplement requests): in Vietnamese, not the request's language.
+        return cls("citizen", "citizen", None, stored(_l("Người nộp: %(name)s", name=dossier.applicant_name)))
 
     @classmethod
     def system(cls, label: str) -> "Actor":

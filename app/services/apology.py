@@ -8,10 +8,11 @@ applicant.
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.models import Dossier
 from app.models.time import local_today, utcnow
-from app.services import notifications, workflow
+from app.services import workflow
 from app.services.actors import Actor
 from app.services.errors import Invalid
 
@@ -28,8 +29,8 @@ def apologise(dossier: Dossier, actor: Actor, new_date: date | None, reason: str
         errors["note"] = [_("Vui lòng ghi lý do chậm trễ.")]
     if errors:
         raise Invalid(_("Thư xin lỗi chưa đủ thông tin."), errors)
-    note = _("Thư xin lỗi: hẹn lại ngày %(d)s. Lý do: %(r)s", d=new_date.strftime("%d/%m/%Y"), r=reason)
-    notifications.notify(dossier, "apology", f"{dossier.version}:{new_date}", new_date=new_date,
-                         reason=reason)
-    # The same write as every transition (timeline entry, version-checked commit); status stays.
-    return workflow.record(dossier, actor, dossier.status_enum, note, at or utcnow())
+    note = _l("Thư xin lỗi: hẹn lại ngày %(d)s. Lý do: %(r)s", d=new_date.strftime("%d/%m/%Y"), r=reason)
+    # The same write as every transition (timeline entry, letter, version-checked commit);
+    # the status stays.
+    return workflow.record(dossier, actor, dossier.status_enum, note, at or utcnow(),
+                           notice="apology", new_date=new_date, reason=reason)

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, stored_language
 from app.models import Dossier, PostalRequest, Status
 from app.models.postal import ACTIVE_STATES, LEGS_OF, PostalLeg
 from app.schemas import flatten_errors
@@ -105,8 +105,9 @@ def register(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[P
         street=clean["street"], province_code=clean["province"], ward_code=clean["ward"],
         note=clean["note"], fee=clean["fee"], legs=[PostalLeg(kind=k) for k in LEGS_OF[clean["direction"]]])
     db.session.add(req)
-    text = _("Đăng ký dịch vụ bưu chính công ích: %(what)s; cước %(fee)s",
-             what=_(DIRECTION_LABELS[req.direction]), fee=vnd(req.fee))
+    with stored_language():  # the timeline is written in Vietnamese, whatever the applicant reads
+        text = _("Đăng ký dịch vụ bưu chính công ích: %(what)s; cước %(fee)s",
+                 what=_(DIRECTION_LABELS[req.direction]), fee=vnd(req.fee))
     method = "post" if req.leg("result") else None
     try:
         workflow.postal_step(dossier, actor, text, return_method=method)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, stored_language
 from app.models import Dossier, PostalRequest
 from app.models.postal import LEGS_OF, PostalChange, PostalLeg
 from app.models.time import utcnow
@@ -100,7 +100,10 @@ def change(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
     digest = payload_hash(clean)
     if _replay(req, key, digest, "change"):
         return req
-    diff = preview(req, clean)
+    preview(req, clean)
+    with stored_language():  # the timeline is written in Vietnamese, whatever the applicant reads
+        text = _("Thay đổi yêu cầu bưu chính: %(what)s", what="; ".join(
+            f"{label}: {after}" for label, _before, after in differences(req, clean)))
     had_result = req.leg("result") is not None
     req.direction, req.recipient_name, req.phone = clean["direction"], clean["recipient_name"], clean["phone"]
     req.email, req.street, req.note = clean.get("email", ""), clean["street"], clean["note"]
@@ -112,8 +115,6 @@ def change(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
         # Out of any dispatch batch: labels printed with the old details must not be used.
         leg.batch, leg.updated_at = "", utcnow()
     req.legs += [PostalLeg(kind=k) for k in wanted if req.leg(k) is None]
-    text = _("Thay đổi yêu cầu bưu chính: %(what)s",
-             what="; ".join(f"{label}: {after}" for label, _before, after in diff))
     has_result = req.leg("result") is not None
     method = None if had_result == has_result else ("post" if has_result else "counter")
     _save(req, key, digest, "change", actor, text, method)
@@ -135,6 +136,7 @@ def cancel(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
     req.cancelled_at = now
     for leg in req.legs:
         leg.state, leg.batch, leg.updated_at = "cancelled", "", now
-    text = _("Hủy yêu cầu gửi qua bưu chính") + (f": {reason}" if reason else "")
+    with stored_language():
+        text = _("Hủy yêu cầu gửi qua bưu chính") + (f": {reason}" if reason else "")
     _save(req, key, digest, "cancel", actor, text, "counter" if req.leg("result") else None)
     return req

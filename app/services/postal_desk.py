@@ -9,9 +9,10 @@ originals and every other step only go on the timeline through the workflow modu
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, stored
 from app.models import Dossier, PostalRequest, Status
 from app.models.postal import ACTIVE_STATES, PostalLeg
 from app.models.time import local_today, to_local, utcnow
@@ -114,7 +115,7 @@ def hand_over(leg: PostalLeg, waybill: str, on: date, actor: Actor, *, commit: b
     _check_day(on)
     leg.state, leg.waybill, leg.handed_on, leg.updated_at = "handed_to_post", waybill, on, utcnow()
     notify(leg.dossier, "handed_to_post", _key(leg), waybill=waybill, leg=leg.kind)
-    workflow.postal_step(leg.dossier, actor, _(STEP_TEXT[leg.kind, "handed_to_post"], w=waybill),
+    workflow.postal_step(leg.dossier, actor, _l(STEP_TEXT[leg.kind, "handed_to_post"], w=waybill),
                          leg=leg.kind, commit=commit)
 
 
@@ -124,9 +125,9 @@ def finish(leg: PostalLeg, on: date, actor: Actor) -> None:
     _check_day(on, leg.handed_on)
     leg.state, leg.done_on, leg.updated_at = "delivered", on, utcnow()
     notify(leg.dossier, "delivered", _key(leg), leg=leg.kind)
-    text = _(STEP_TEXT[leg.kind, "delivered"], d=on.strftime("%d/%m/%Y"), w=leg.waybill)
+    text = _l(STEP_TEXT[leg.kind, "delivered"], d=on.strftime("%d/%m/%Y"), w=leg.waybill)
     if leg.kind == "result":
-        system = Actor.system(_("Bưu chính công ích (ghi nhận: %(who)s)", who=actor.label))
+        system = Actor.system(stored(_l("Bưu chính công ích (ghi nhận: %(who)s)", who=actor.label)))
         workflow.return_result(leg.dossier, system, "post", text)
     else:
         workflow.postal_step(leg.dossier, actor, text, leg=leg.kind)
@@ -141,7 +142,7 @@ def fail(leg: PostalLeg, reason: str, actor: Actor) -> None:
     _need(leg, *ACTIVE_STATES)
     leg.state, leg.fail_reason, leg.failed_at, leg.updated_at = "failed", reason, utcnow(), utcnow()
     notify(leg.dossier, "postal_failed", _key(leg), reason=reason, leg=leg.kind)
-    workflow.postal_step(leg.dossier, actor, _(STEP_TEXT[leg.kind, "failed"], r=reason), leg=leg.kind,
+    workflow.postal_step(leg.dossier, actor, _l(STEP_TEXT[leg.kind, "failed"], r=reason), leg=leg.kind,
                          return_method="counter" if leg.kind == "result" else None)
 
 

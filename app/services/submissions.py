@@ -6,16 +6,18 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.i18n import stored
 from app.models import Blob, Document, Dossier, Procedure, Status, StatusEvent
 from app.models.status import Channel
 from app.models.time import to_local, utcnow
 from app.schemas import flatten_errors
 from app.schemas.dossier import ManifestSchema
-from app.services import catalogue, deadlines
+from app.services import catalogue, deadlines, notifications
 from app.services.codes import allocate_code
 from app.services.errors import (
     BlobsMissing,
@@ -123,8 +125,14 @@ def _existing_or_conflict(existing: Dossier | None, digest: str) -> tuple[Dossie
 def create_dossier(
     payload: dict, client_id: str, *, channel: int = Channel.ONLINE, owner_id: int | None = None,
     actor: tuple[str, int | None, str] = ("citizen", None, ""), received: datetime | None = None,
+    language: str = "vi",
 ) -> tuple[Dossier, bool]:
-    """Create the dossier for `client_id`, or return the one already made from the same payload."""
+    """Create the dossier for `client_id`, or return the one already made from the same payload.
+
+    `language` is the one the applicant submitted in (not part of the payload: a replay from
+    a browser switched to the other language is still the same dossier); messages to them
+    are written in it. Counter intake leaves it Vietnamese: the officer's is not theirs.
+    """
     client_id = client_id.lower()
     existing = find_by_client_id(client_id)
     try:
@@ -151,7 +159,7 @@ def create_dossier(
             applicant_phone=applicant["phone"], applicant_email=applicant.get("email", ""),
             applicant_address=applicant["address"], owner_id=owner_id, channel=int(channel),
             status=Status.SUBMITTED, submitted_at=received, return_method=clean["return_method"],
-            form_data=clean["fields"], due_date=due,
+            form_data=clean["fields"], due_date=due, language=language,
         )
         db.session.add(dossier)
         for ref in clean["documents"]:
@@ -163,12 +171,13 @@ def create_dossier(
         kind, actor_id, label = actor
         dossier.events.append(StatusEvent(
             from_status=None, to_status=Status.SUBMITTED, actor_kind=kind, actor_id=actor_id,
-            actor_label=label, note=_("Nộp hồ sơ"), created_at=received,
+            actor_label=label, note=stored(_l("Nộp hồ sơ")), created_at=received,
         ))
         # Taking the number locks the day's sequence row (on SQLite, the database's write
         # lock) until the commit just below: every other submission waits for it, so it is
         # the last thing done before committing (bench/server.py, submission p95).
         dossier.code = allocate_code(current_app.config["AGENCY_CODE"], local.date())
+        notifications.notify_received(dossier)  # in this commit: acknowledged iff it exists
     try:
         db.session.commit()
     except IntegrityError:

@@ -32,7 +32,8 @@ def test_reception_sends_an_apology_with_a_new_date(app, ctx):
     assert dossier.due_date == due  # counting still uses the original appointment
     last = db.session.execute(db.select(StatusEvent).order_by(StatusEvent.id.desc())).scalars().first()
     assert new_date.strftime("%d/%m/%Y") in last.note and last.from_status == last.to_status
-    letter = db.session.execute(db.select(Notification).filter_by(event="apology")).scalar_one()
+    letter = db.session.execute(
+        db.select(Notification).filter_by(event="apology", channel="email")).scalar_one()
     assert "xin lỗi" in letter.body and new_date.strftime("%d/%m/%Y") in letter.body
     assert "Chờ ý kiến cơ quan liên quan" in letter.body
 

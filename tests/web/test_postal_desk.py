@@ -94,7 +94,8 @@ def test_failed_falls_back_to_counter_and_tells_the_citizen(ctx, app):
     last = db.session.execute(db.select(StatusEvent).filter_by(dossier_id=dossier.id)
                               .order_by(StatusEvent.id.desc())).scalars().first()
     assert "Không có người nhận" in last.note
-    note = db.session.execute(db.select(Notification).filter_by(event="postal_failed")).scalar_one()
+    note = db.session.execute(db.select(Notification).filter_by(event="postal_failed", channel="email")
+                              ).scalar_one()
     assert "Không có người nhận" in note.body
     assert name not in client.get("/staff/buu-chinh/").get_data(as_text=True)  # nothing left to follow
 
@@ -153,7 +154,8 @@ def test_waybill_import_twice_changes_nothing_the_second_time(ctx, app):
         answer = _post(client, f"/staff/buu-chinh/lo/{name}/nhap-van-don",
                        {"file": (io.BytesIO(data), "vnpost.csv")}, content_type="multipart/form-data")
         assert answer.status_code == 303
-    notes = db.session.execute(db.select(Notification).filter_by(event="handed_to_post")).scalars().all()
+    notes = db.session.execute(db.select(Notification).filter_by(event="handed_to_post", channel="email")
+                               ).scalars().all()
     events = db.session.execute(
         db.select(StatusEvent).filter(StatusEvent.note.contains("EB200000001VN"))).all()
     assert len(events) == 1 and len(notes) == 1

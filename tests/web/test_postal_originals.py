@@ -86,7 +86,8 @@ def test_originals_collection_failed_with_reason(ctx, app):
     assert "Bưu chính không nhận được bản gốc hồ sơ (Không liên lạc được)" in _notes(dossier)[-1]
     page = fresh_client(app).get(f"/ho-so/{dossier.code}?t={token}").get_data(as_text=True)
     assert "Không liên lạc được" in page and "Vui lòng mang bản gốc hồ sơ đến Trung tâm." in page
-    note = db.session.execute(db.select(Notification).filter_by(event="postal_failed")).scalar_one()
+    note = db.session.execute(db.select(Notification).filter_by(event="postal_failed", channel="email")
+                              ).scalar_one()
     assert "Vui lòng mang bản gốc đến Trung tâm" in note.body
 
 

@@ -37,8 +37,8 @@ def test_declined_withdrawal_sends_its_own_message_once(app, smtp, reception):  
     workflow.request_withdrawal(dossier, Actor.citizen(dossier), "Nộp nhầm")
     workflow.decline_withdrawal(dossier, reception, "  Hồ sơ đã được thẩm định xong  ")
     assert dossier.status == Status.ACCEPTED
-    assert events() == ["accepted", "withdrawal_declined"]  # not a second "accepted"
-    assert deliver_batch() == (2, 0)
+    assert events() == ["received", "accepted", "withdrawal_declined"]  # not a second "accepted"
+    assert deliver_batch() == (6, 0)  # each by e-mail and SMS
     declined = inbox.messages[-1]
     assert declined["Subject"] == f"Yêu cầu rút hồ sơ {dossier.code} không được chấp nhận"
     body = declined.get_content()
@@ -59,8 +59,8 @@ def test_each_declined_request_is_its_own_message(reception):
         workflow.decline_withdrawal(dossier, reception, reason)
     assert dossier.status == Status.SUBMITTED
     bodies = [n.body for n in queued()]
-    assert events() == ["withdrawal_declined", "withdrawal_declined"]
-    assert "Lý do: Lần một" in bodies[0] and "Lý do: Lần hai" in bodies[1]
+    assert events() == ["received", "withdrawal_declined", "withdrawal_declined"]
+    assert "Lý do: Lần một" in bodies[1] and "Lý do: Lần hai" in bodies[2]
 
 
 def test_stopping_or_a_refused_decline_queues_no_such_message(reception):
@@ -69,7 +69,7 @@ def test_stopping_or_a_refused_decline_queues_no_such_message(reception):
     with pytest.raises(Invalid):
         workflow.decline_withdrawal(dossier, reception, "   ")
     db.session.rollback()
-    assert queued() == []
+    assert events() == ["received"]
     workflow.stop(dossier, reception, "Theo yêu cầu")
     assert dossier.status == Status.STOPPED and "withdrawal_declined" not in events()
 
@@ -82,7 +82,7 @@ def test_declining_from_the_dossier_page_queues_the_message(app, ctx):
     client = fresh_client(app)
     sign_in(client, officer)
     assert act(client, dossier.code, "khong-chap-nhan-rut", {"note": "   "}).status_code == 422
-    assert events() == ["accepted"]
+    assert events() == ["received", "accepted"]
     assert act(client, dossier.code, "khong-chap-nhan-rut", {"note": "Đã thẩm định"}).status_code == 303
     [declined] = [n for n in queued() if n.event == "withdrawal_declined"]
     assert "Lý do: Đã thẩm định" in declined.body and declined.recipient == "an@example.vn"

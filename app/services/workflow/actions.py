@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.i18n import N_
@@ -11,12 +12,12 @@ from app.models.time import to_local, utcnow
 from app.services import deadlines
 from app.services.actors import Actor
 from app.services.errors import Invalid
-from app.services.workflow.core import attach, local_day, record, required_note, simple
+from app.services.workflow.core import attach, local_day, record, required_note, simple, typed
 from app.services.workflow.rules import RETURN_METHODS, WrongStatus, check
 
 S = Status
 
-refuse = simple("refuse", note_required=N_("Vui lòng ghi lý do từ chối tiếp nhận."))
+refuse = simple("refuse", note_required=N_("Vui lòng ghi lý do từ chối tiếp nhận."), notice="refused")
 forward = simple("forward")
 request_payment = simple("request_payment")
 confirm_payment = simple("confirm_payment")
@@ -35,8 +36,9 @@ def accept(dossier: Dossier, actor: Actor, note: str = "", *, version: int | Non
     dossier.due_date = deadlines.due_date(
         to_local(at).replace(tzinfo=None), proc.processing_time, proc.time_unit, proc.cutoff_hour, cal)
     dossier.clock_stopped_on = None
-    return record(dossier, actor, t.target, note.strip() or _(
-        "Tiếp nhận; hẹn trả ngày %(d)s", d=dossier.due_date.strftime("%d/%m/%Y")), at)
+    return record(dossier, actor, t.target, typed(note) or _l(
+        "Tiếp nhận; hẹn trả ngày %(d)s", d=dossier.due_date.strftime("%d/%m/%Y")), at,
+        notice="accepted")
 
 
 def status_before_withdrawal(dossier: Dossier) -> Status:
@@ -59,8 +61,8 @@ def decline_withdrawal(dossier: Dossier, actor: Actor, note: str = "", *, versio
     check(dossier, actor, "decline_withdrawal", version)
     reason = required_note(note, _("Vui lòng ghi lý do không chấp nhận yêu cầu rút hồ sơ."))
     back = status_before_withdrawal(dossier)
-    return record(dossier, actor, back, _("Không chấp nhận yêu cầu rút hồ sơ: %(r)s", r=reason),
-                  at or utcnow(), reason=reason)
+    return record(dossier, actor, back, _l("Không chấp nhận yêu cầu rút hồ sơ: %(r)s", r=reason),
+                  at or utcnow(), notice="withdrawal_declined", reason=reason, back_to=back)
 
 
 def resolve(dossier: Dossier, actor: Actor, results: list[Document], return_method: str,
@@ -80,7 +82,8 @@ def resolve(dossier: Dossier, actor: Actor, results: list[Document], return_meth
     attach(dossier, results, "result")
     dossier.finished_at, dossier.return_method = at, return_method
     dossier.clock_stopped_on = local_day(at)
-    return record(dossier, actor, t.target, note.strip() or str(t.label), at)
+    notice = "ready_at_counter" if return_method == "counter" else "resolved"
+    return record(dossier, actor, t.target, typed(note) or t.label, at, notice=notice)
 
 
 def return_result(dossier: Dossier, actor: Actor, method: str, note: str = "", *,
@@ -91,7 +94,7 @@ def return_result(dossier: Dossier, actor: Actor, method: str, note: str = "", *
     t = check(dossier, actor, f"return_{method}", version)
     at = at or utcnow()
     dossier.returned_at, dossier.return_method = at, method
-    return record(dossier, actor, t.target, note.strip() or str(t.label), at)
+    return record(dossier, actor, t.target, typed(note) or t.label, at)
 
 
 def postal_step(dossier: Dossier, actor: Actor, text: str, *, leg: str = "result",

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.i18n import stored
 from app.models import Document, Dossier, Status, StatusEvent
 from app.models.time import to_local, utcnow
 from app.services import notifications
@@ -19,21 +20,23 @@ from app.services.errors import Invalid
 from app.services.workflow.rules import check, stale_error
 
 
-def record(dossier: Dossier, actor: Actor, to: Status, note: str, at: datetime, *,
-           commit: bool = True, reason: str | None = None) -> Dossier:
+def record(dossier: Dossier, actor: Actor, to: Status, note, at: datetime, *,
+           commit: bool = True, notice: str | None = None, **context) -> Dossier:
     """Append one timeline entry, move the dossier to `to` (may be where it is) and commit.
 
-    `reason` is what the applicant's message quotes when the note says more than that.
+    `note` (a lazy_gettext message, or what a person typed) and the actor's label are
+    stored in Vietnamese whoever acts (app/i18n.py). `notice` names the message the
+    applicant gets for this event, with `context` what it needs: each action says its own,
+    so one event is one message (answering a supplement is not a second "accepted").
     """
     # Added by foreign key rather than through `dossier.events`: loading that collection
     # would autoflush the dossier early and bump its version twice in one transition.
     db.session.add(StatusEvent(
         dossier_id=dossier.id, from_status=dossier.status, to_status=int(to), actor_kind=actor.kind,
-        actor_id=actor.id, actor_label=actor.label, note=note[:2000], created_at=at,
+        actor_id=actor.id, actor_label=stored(actor.label), note=stored(note)[:2000], created_at=at,
     ))
-    if int(to) != dossier.status:
-        notifications.on_transition(dossier, Status(dossier.status), to,
-                                    note if reason is None else reason)
+    if notice is not None:  # keyed by the version: a replay of this transition queues nothing more
+        notifications.notify(dossier, notice, str(dossier.version), **context)
     dossier.status = int(to)
     if commit:  # a caller batching several dossiers (a waybill import) commits them at once
         commit_or_stale(dossier.id)
@@ -61,6 +64,11 @@ def local_day(at: datetime) -> date:
     return to_local(at).date()
 
 
+def typed(note) -> object:
+    """Trim a note a person typed; a message (lazy_gettext) is left for `record` to store."""
+    return (note or "").strip() if isinstance(note, str | None) else note
+
+
 def required_note(note: str, message: str) -> str:
     """Return the trimmed note, or raise Invalid with `message` when it is blank."""
     note = (note or "").strip()
@@ -69,13 +77,14 @@ def required_note(note: str, message: str) -> str:
     return note
 
 
-def simple(name: str, note_required: str | None = None):
-    """Build a transition that needs at most a note."""
+def simple(name: str, note_required: str | None = None, notice: str | None = None):
+    """Build a transition that needs at most a note; `notice` quotes the note as its reason."""
     def run(dossier: Dossier, actor: Actor, note: str = "", *, version: int | None = None,
             at: datetime | None = None) -> Dossier:
         t = check(dossier, actor, name, version)
-        note = required_note(note, _(note_required)) if note_required else (note or "").strip()
-        return record(dossier, actor, t.target, note or str(t.label), at or utcnow())
+        note = required_note(note, _(note_required)) if note_required else typed(note)
+        return record(dossier, actor, t.target, note or t.label, at or utcnow(), notice=notice,
+                      **({"reason": note} if notice else {}))
     run.__name__ = name
     run.__doc__ = f"Make the '{name}' transition."
     return run

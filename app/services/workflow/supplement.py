@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Document, Dossier, Status, SupplementRequest
@@ -34,8 +35,9 @@ def request_supplement(dossier: Dossier, actor: Actor, items: str, deadline: dat
     db.session.add(request)
     if dossier.accepted_at is not None:  # before acceptance no clock runs yet
         dossier.clock_stopped_on = local_day(at)
-    record(dossier, actor, t.target, _("Yêu cầu bổ sung (lần %(n)s): %(items)s",
-                                       n=request.number, items=request.items), at)
+    record(dossier, actor, t.target, _l("Yêu cầu bổ sung (lần %(n)s): %(items)s",
+                                        n=request.number, items=request.items), at,
+           notice="supplement_requested", items=request.item_list, deadline=request.deadline)
     return request
 
 
@@ -64,6 +66,9 @@ def answer_supplement(dossier: Dossier, actor: Actor, documents: list[Document],
     attach(dossier, documents, f"supplement-{request.number}")
     request.answered_at, request.answer_key, request.answer_hash = at, key, digest
     request.answer_note = (note or "").strip()[:2000]
-    text = _("Đã bổ sung %(n)s tệp", n=len(documents))
-    record(dossier, actor, Status(request.from_status), f"{text}. {request.answer_note}".strip(" ."), at)
+    n = len(documents)
+    text = (_l("Đã bổ sung %(n)s tệp. %(note)s", n=n, note=request.answer_note) if request.answer_note
+            else _l("Đã bổ sung %(n)s tệp", n=n))
+    # Back to where it was, but news of its own: not a second "accepted" (or "received").
+    record(dossier, actor, Status(request.from_status), text, at, notice="supplement_received", files=n)
     return request
