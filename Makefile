@@ -36,8 +36,11 @@ prepare: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
+# The notification worker runs beside the server, so queued messages go out (SMS into
+# instance/sms.log by default); both stop together (Ctrl-C, or a signal to make).
 run: prepare
-	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py "app:create_app()"
+	$(FLASK) worker & W=$$!; PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py "app:create_app()" & G=$$!; \
+	trap 'kill $$W $$G 2>/dev/null' INT TERM EXIT; wait $$G
 
 dev: prepare
 	$(FLASK) run --debug --port $(PORT)
