@@ -5,7 +5,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import Agency, Role, User
-from app.services import seed
+from app.services import passwords, seed
 from app.services.passwords import hash_password
 
 
@@ -50,8 +50,8 @@ def register(app: Flask) -> None:
             raise click.BadParameter("department officers need --agency", param_hint="--agency")
         if db.session.execute(db.select(User).filter_by(email=email.lower())).first():
             raise click.ClickException(f"{email} already exists")
-        if len(password) < 8:
-            raise click.BadParameter("at least 8 characters", param_hint="--password")
+        if problem := passwords.problem(password, email):  # the same rule as the web forms
+            raise click.BadParameter(problem, param_hint="--password")
         user = User(email=email.lower(), name=name or email, role=role, agency=agency,
                     password_hash=hash_password(password))
         db.session.add(user)

@@ -55,10 +55,21 @@ class Config:
     LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") == "1"
 
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
-    SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute")
-    # Every request for a reset link counts: reset mails are few, a flood of them is an
-    # attack on someone's inbox.
+    # Sign-in and reset throttling (auth/throttle.py) backs off per account from one client and
+    # per client, never per account alone: nobody can lock an officer out from elsewhere.
+    # These many attempts are free; each one more waits 30 s, doubling up to 15 minutes.
+    SIGNIN_FREE_ATTEMPTS = _int("SIGNIN_FREE_ATTEMPTS", 5)  # wrong passwords, one account, one client
+    SIGNIN_CLIENT_FREE_ATTEMPTS = _int("SIGNIN_CLIENT_FREE_ATTEMPTS", 20)  # one client, any account
+    RESET_FREE_ATTEMPTS = _int("RESET_FREE_ATTEMPTS", 3)  # every reset request counts
+    RESET_CLIENT_FREE_ATTEMPTS = _int("RESET_CLIENT_FREE_ATTEMPTS", 10)
+    # Reset messages per account, from anywhere: reset mails are few, a flood of them is an
+    # attack on someone's inbox. Past it a request gets the same answer and queues nothing.
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "3 per 15 minutes")
+    # Server-side sessions (services/sessions.py): staff sessions end after this long without a
+    # request and this long after sign-in; citizens' (on their own phones) last longer.
+    STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
+    STAFF_MAX_HOURS = _int("STAFF_MAX_HOURS", 12)
+    CITIZEN_MAX_DAYS = _int("CITIZEN_MAX_DAYS", 30)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 60 * 60)  # seconds a reset link works
     # How many reverse proxies (nginx, a load balancer) stand in front of the app. Rate limits
     # key on the client address: behind a proxy that is the proxy's, unless the last N hops

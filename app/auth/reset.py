@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 
 from app.auth import bp, throttle
 from app.extensions import db
-from app.services import accounts
+from app.services import password_reset
+from app.services.accounts import login_key
 from app.services.errors import Invalid
 
 
@@ -22,22 +23,22 @@ def forgot_form():
 
 @bp.post("/quen-mat-khau")
 def forgot():
-    """Queue a reset link if such an account exists; the answer is the same either way."""
+    """Queue a reset request: the same answer, in the same time, whether or not the account exists."""
     login = request.form.get("login", "").strip().lower()[:255]
     client = request.remote_addr or "unknown"
     if not login:
         return _form(error=_("Vui lòng nhập email hoặc số di động của tài khoản.")), 422
-    if wait := throttle.blocked_for(login, client, "reset"):
-        error = _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau %(n)s phút.",
-                  n=max(1, round(wait / 60)))
+    key = login_key(login)
+    if wait := throttle.blocked_for(key, client, "reset"):
+        error = _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau %(when)s.", when=throttle.when(wait))
         return _form(login, error), 429, {"Retry-After": str(wait)}
-    throttle.record_failure(login, client, "reset")
-    accounts.send_reset(login, lambda token: url_for("auth.reset_form", token=token))
+    throttle.record(key, client, "reset")
+    password_reset.request_reset(login)
     return _form(login, sent=True)
 
 
 def _reset_page(token: str, errors: dict, summary: str | None = None, status: int = 200):
-    valid = accounts.user_for_reset(token) is not None
+    valid = password_reset.user_for_reset(token) is not None
     return render_template("auth/reset.html", token=token, valid=valid, errors=errors,
                            summary=summary), status if valid else 404
 
@@ -52,7 +53,8 @@ def reset_form(token: str):
 def reset(token: str):
     """Set the new password; the link is spent by it."""
     try:
-        accounts.reset_password(token, request.form.get("password", ""), request.form.get("confirm", ""))
+        password_reset.reset_password(token, request.form.get("password", ""),
+                                      request.form.get("confirm", ""))
     except Invalid as exc:
         db.session.rollback()
         return _reset_page(token, exc.details, exc.message, 422)

@@ -1,44 +1,86 @@
-"""Sign-in and password-reset throttling per account and per client, on Flask-Limiter's storage.
+"""Sign-in and password-reset throttling: back-off per account-and-client pair and per client.
 
-For sign-in only failed attempts count, so an officer who types the password right is never
-slowed; every reset request counts, since the answer must not say whether it "failed". The
-storage is the limiter's (Redis when several app servers run), so the count is shared.
+A limit on an account alone would let anyone lock an officer out by typing wrong passwords
+for their address from elsewhere. Here what counts is one client's attempts on one account,
+and one client's attempts on any account: the hammering address slows down, the officer's
+does not. The first attempts are free; after them each one more waits twice as long as the
+one before (30 s, 1 min, 2 min, ... 15 min at most), and the count is forgotten an hour
+after it started.
+
+For sign-in only failed attempts count, and a right password clears its own pair; every
+reset request counts, since the answer must not say whether it "failed". The storage is
+Flask-Limiter's (Redis when several app servers run), so every server sees the same counts.
 """
 
 import math
 import time
+from datetime import timedelta
 
 from flask import current_app
-from limits import parse_many
+from flask_babel import gettext as _
 
 from app.extensions import limiter
+from app.models.time import to_local, utcnow
 
-# action -> the config key of its limit (app/config.py).
-LIMITS = {"signin": "SIGNIN_RATE_LIMIT", "reset": "RESET_RATE_LIMIT"}
+FIRST_WAIT = 30  # seconds, after the last free attempt
+MAX_WAIT = 15 * 60
+FORGET_AFTER = 60 * 60
+
+# action -> config keys: (free attempts on one account from one client, free attempts per client)
+FREE = {"signin": ("SIGNIN_FREE_ATTEMPTS", "SIGNIN_CLIENT_FREE_ATTEMPTS"),
+        "reset": ("RESET_FREE_ATTEMPTS", "RESET_CLIENT_FREE_ATTEMPTS")}
 
 
-def _keys(email: str, client: str, action: str) -> list[str]:
-    return [f"{action}/account/{email.strip().lower()}", f"{action}/client/{client}"]
+def _counters(login: str, client: str, action: str) -> list[tuple[str, int]]:
+    pair_free, client_free = (current_app.config[key] for key in FREE[action])
+    return [(f"{action}/pair/{client}/{login}", pair_free), (f"{action}/client/{client}", client_free)]
 
 
-def _items(action: str):
+def _storage():
     # RATELIMIT_ENABLED=False switches this off too (the limiter then has no storage).
-    return parse_many(current_app.config[LIMITS[action]]) if limiter.enabled else []
+    return limiter.storage if limiter.enabled else None
 
 
-def blocked_for(email: str, client: str, action: str = "signin") -> int:
-    """Return how many seconds `action` stays closed for this account or client (0: open)."""
-    wait = 0
-    for item in _items(action):
-        for key in _keys(email, client, action):
-            if not limiter.limiter.test(item, key):
-                reset = limiter.limiter.get_window_stats(item, key).reset_time
-                wait = max(wait, math.ceil(reset - time.time()), 1)
-    return wait
+def wait_after(attempts: int, free: int) -> int:
+    """Return the seconds to wait after `attempts` counted attempts when `free` of them are free."""
+    if attempts < free:
+        return 0
+    return min(MAX_WAIT, FIRST_WAIT * 2 ** min(attempts - free, 16))
 
 
-def record_failure(email: str, client: str, action: str = "signin") -> None:
-    """Count one attempt (for sign-in, a failed one) against both the account and the client."""
-    for item in _items(action):
-        for key in _keys(email, client, action):
-            limiter.limiter.hit(item, key)
+def blocked_for(login: str, client: str, action: str = "signin") -> int:
+    """Return how many seconds this client must still wait before trying `login` (0: go ahead)."""
+    storage = _storage()
+    if storage is None:
+        return 0
+    wait = 0.0
+    for key, _free in _counters(login, client, action):
+        if count := storage.get(key):
+            wait = max(wait, storage.get_expiry(f"{key}/wait/{count}") - time.time())
+    return math.ceil(wait) if wait > 0 else 0
+
+
+def record(login: str, client: str, action: str = "signin") -> None:
+    """Count one attempt (for sign-in, a failed one) for the pair and for the client."""
+    storage = _storage()
+    if storage is None:
+        return
+    for key, free in _counters(login, client, action):
+        count = storage.incr(key, FORGET_AFTER)
+        if wait := wait_after(count, free):
+            # A key per count, so each wait starts now and expires on its own.
+            storage.incr(f"{key}/wait/{count}", wait)
+
+
+def forget_pair(login: str, client: str, action: str = "signin") -> None:
+    """The right password from this client: its earlier mistakes on this account stop counting."""
+    if (storage := _storage()) is not None:
+        storage.clear(_counters(login, client, action)[0][0])
+
+
+def when(wait: int) -> str:
+    """Say in words when to try again: "30 giây", or "4 phút (lúc 14:36)" in Vietnam time."""
+    if wait < 60:
+        return _("%(n)s giây", n=wait)
+    at = to_local(utcnow() + timedelta(seconds=wait)).strftime("%H:%M")
+    return _("%(n)s phút (lúc %(time)s)", n=math.ceil(wait / 60), time=at)

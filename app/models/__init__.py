@@ -9,6 +9,7 @@ from app.models.organisation import Membership, Organisation, SavedAddress
 from app.models.postal import PostalRequest
 from app.models.rating import Level, Rating
 from app.models.sequence import DailySequence
+from app.models.session import UserSession
 from app.models.status import Channel, Status
 from app.models.supplement import SupplementRequest
 from app.models.user import Role, User
@@ -16,5 +17,5 @@ from app.models.user import Role, User
 __all__ = [
     "Agency", "Blob", "Channel", "DailySequence", "Document", "Dossier", "Holiday", "Level", "Notification",
     "Membership", "Organisation", "PostalRequest", "Procedure", "Rating", "Requirement", "Role",
-    "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User",
+    "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User", "UserSession",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Agency, Holiday, Procedure, Role, User
+from app.services import passwords
 from app.services.catalogue import search_text_for
 from app.services.errors import Invalid, NotFound
 from app.services.passwords import hash_password
@@ -21,6 +22,8 @@ def create_user(email: str, name: str, role: str, agency_id: int | None, passwor
         errors["agency_id"] = [_("Cán bộ Sở, ngành phải thuộc một cơ quan.")]
     if db.session.execute(db.select(User.id).filter_by(email=email)).first():
         errors["email"] = [_("E-mail này đã có tài khoản.")]
+    if problem := passwords.problem(password, email):  # the one rule, as everywhere else
+        errors["password"] = [problem]
     if errors:
         raise Invalid(_("Chưa tạo được tài khoản."), errors)
     user = User(email=email, name=name.strip(), role=role, agency=agency,

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 from app.extensions import db
 from app.models.notification import Notification
 from app.models.time import utcnow
+from app.services import password_reset
 from app.services.sms import gateway
 
 LEASE = timedelta(minutes=2)
@@ -92,6 +93,12 @@ def deliver_batch(limit: int = 50) -> tuple[int, int]:
     sent = failed = 0
     smtp = None
     for note in notes:
+        if note.channel == password_reset.PENDING:  # a reset request: its account is looked up only now
+            note = password_reset.resolve(note)
+            if note is None:
+                db.session.commit()
+                continue
+            db.session.flush()  # the message's id goes into its Message-ID
         try:
             if note.channel == "email":
                 smtp = smtp or _smtp()
