@@ -13,7 +13,7 @@ import uuid
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from limits import parse
+from limits import parse_many
 
 from app.extensions import db, limiter
 from app.models import User
@@ -57,7 +57,8 @@ def _within_quota(login: str) -> bool:
     # Messages per login from anywhere (RESET_RATE_LIMIT): past it, the same answer and no message.
     if not limiter.enabled:
         return True
-    return limiter.limiter.hit(parse(current_app.config["RESET_RATE_LIMIT"]), f"reset/account/{login}")
+    items = parse_many(current_app.config["RESET_RATE_LIMIT"])
+    return all([limiter.limiter.hit(item, f"reset/account/{login}") for item in items])  # hit each
 
 
 def request_reset(login: str) -> None:
