@@ -1,4 +1,4 @@
-"""A business's pages: its dossiers (filters, CSV), members, saved addresses, bulk postal."""
+"""A business's pages: the dossiers filed for it (filters, CSV, bulk postal), members, addresses."""
 
 import csv
 import io
@@ -14,13 +14,13 @@ from app.extensions import db
 from app.models import SavedAddress, Status
 from app.schemas import flatten_errors
 from app.schemas.postal import PostalRequestSchema
-from app.services import accounts, organisations, places, postal
+from app.services import memberships, organisations, places, postal
 from app.services.actors import Actor
 from app.services.errors import DomainError, Invalid
 
 
 def _org(org_id: int, owner: bool = False):
-    member = organisations.membership(current_user, org_id)  # 404 for anyone else's
+    member = memberships.active(current_user, org_id)  # 404 for anyone else's, and for an invitation
     if owner and member.role != "owner":
         abort(403)
     return member.organisation
@@ -28,7 +28,13 @@ def _org(org_id: int, owner: bool = False):
 
 def _filters() -> tuple[int | None, str]:
     status = request.args.get("status", "")
-    return (int(status) if status.isdigit() else None), request.args.get("q", "")
+    known = {str(int(s)) for s in Status}
+    return (int(status) if status in known else None), request.args.get("q", "")[:40]
+
+
+def _int(value: str | None) -> int:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 10 else 0
 
 
 def _page(org, status: int = 200, **extra):
@@ -36,7 +42,7 @@ def _page(org, status: int = 200, **extra):
     return render_template("account/organisation.html", org=org,
                            dossiers=organisations.dossiers(org, state, q), state=state, q=q,
                            Status=Status, places=places, provinces=places.provinces(),
-                           is_owner=organisations.membership(current_user, org.id).role == "owner",
+                           is_owner=memberships.active(current_user, org.id).role == "owner",
                            errors=extra.pop("errors", {}), client_id=str(uuid.uuid4()),
                            **extra), status
 
@@ -56,10 +62,12 @@ def export(org_id: int):
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["ma_ho_so", "thu_tuc", "nguoi_nop", "trang_thai", "ngay_nop", "ngay_hen_tra"])
+    writer.writerow(["ma_ho_so", "thu_tuc", "to_chuc", "ma_so_thue", "nguoi_lien_he", "trang_thai",
+                     "ngay_nop", "ngay_hen_tra"])
     for d in organisations.dossiers(org, *_filters()):
-        writer.writerow([d.code, d.procedure.name, d.applicant_name, str(d.status_enum.label),
-                         d.submitted_at.date().isoformat(), d.due_date.isoformat() if d.due_date else ""])
+        writer.writerow([d.code, d.procedure.name, d.applicant_name, d.tax_code, d.contact_name,
+                         str(d.status_enum.label), d.submitted_at.date().isoformat(),
+                         d.due_date.isoformat() if d.due_date else ""])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="ho-so-{org.tax_code}.csv"'})
 
@@ -67,13 +75,14 @@ def export(org_id: int):
 @bp.post("/to-chuc/<int:org_id>/thanh-vien")
 @login_required
 def add_member(org_id: int):
-    """Add an existing account as a member (owners only)."""
+    """Invite an e-mail or mobile number (owners only); the same answer whether it has an account."""
     org = _org(org_id, owner=True)
     try:
-        organisations.add_member(org, accounts.find_user(request.form.get("login", "")))
+        invitation = memberships.invite(org, request.form.get("login", ""), current_user)
     except Invalid as exc:
         return _page(org, 422, errors=exc.details, summary=exc.message)
-    flash(_("Đã thêm thành viên."))
+    flash(_("Đã mời %(login)s. Người này sẽ thấy lời mời khi đăng nhập và trở thành thành viên "
+            "khi chấp nhận.", login=invitation.login))
     return redirect(url_for("account.organisation", org_id=org.id), 303)
 
 
@@ -83,7 +92,7 @@ def set_role(org_id: int, member_id: int):
     """Make a member an owner or a plain member (owners only; the last owner stays)."""
     org = _org(org_id, owner=True)
     try:
-        member = organisations.set_role(org, member_id, request.form.get("role", ""))
+        member = memberships.set_role(org, member_id, request.form.get("role", ""))
     except Invalid as exc:
         db.session.rollback()
         return _page(org, 422, errors=exc.details, summary=exc.message)
@@ -94,17 +103,31 @@ def set_role(org_id: int, member_id: int):
 @bp.post("/to-chuc/<int:org_id>/thanh-vien/<int:member_id>/xoa")
 @login_required
 def remove_member(org_id: int, member_id: int):
-    """Take a member out of the organisation (owners only; never the last owner)."""
+    """Take a member out, or withdraw an invitation (owners only; never the last owner)."""
     org = _org(org_id, owner=True)
     try:
-        user = organisations.remove_member(org, member_id)
+        who = memberships.remove(org, member_id)
     except Invalid as exc:
         db.session.rollback()
         return _page(org, 422, errors=exc.details, summary=exc.message)
-    flash(_("Đã xóa %(name)s khỏi tổ chức.", name=user.name))
-    if user.id == current_user.id:  # an owner who left no longer sees the organisation
+    flash(_("Đã xóa %(name)s khỏi tổ chức.", name=who))
+    if not memberships.is_member(current_user.id, org.id):  # an owner who removed themself
         return redirect(url_for("account.mine"), 303)
     return redirect(url_for("account.organisation", org_id=org.id), 303)
+
+
+@bp.post("/to-chuc/<int:org_id>/roi-to-chuc")
+@login_required
+def leave(org_id: int):
+    """Leave the organisation: its dossiers close to this account at once (the last owner stays)."""
+    org = _org(org_id)
+    try:
+        memberships.leave(current_user, org.id)
+    except Invalid as exc:
+        db.session.rollback()
+        return _page(org, 422, errors=exc.details, summary=exc.message)
+    flash(_("Bạn đã rời %(name)s.", name=org.name))
+    return redirect(url_for("account.mine"), 303)
 
 
 @bp.post("/to-chuc/<int:org_id>/dia-chi")
@@ -130,13 +153,21 @@ def add_address(org_id: int):
 def bulk_postal(org_id: int):
     """Ask for postal return of several dossiers at once, to one saved address."""
     org = _org(org_id)
-    address = organisations.address(org, int(request.form.get("address", "0") or 0))
+    address = organisations.address(org, _int(request.form.get("address")))
     batch_key = request.form.get("client_id", "")
-    mine = {d.code: d for d in organisations.dossiers(org)}
+    try:
+        uuid.UUID(batch_key)
+    except ValueError:
+        batch_key = ""
+    codes = request.form.getlist("codes")
+    if not codes:
+        message = _("Chọn ít nhất một hồ sơ để gửi kết quả qua bưu chính.")
+        return _page(org, 422, errors={"_form": [message]}, summary=message)
+    mine = {d.code: d for d in organisations.dossiers(org)}  # only those filed for this organisation
     body = {"direction": "result", "recipient_name": address.recipient_name, "phone": address.phone,
             "street": address.street, "province": address.province_code, "ward": address.ward_code}
     done, problems = 0, []
-    for code in request.form.getlist("codes"):
+    for code in codes:
         dossier = mine.get(code)
         if dossier is None:
             abort(404)  # not this organisation's: answer as for a typo
@@ -148,7 +179,8 @@ def bulk_postal(org_id: int):
         except DomainError as exc:
             db.session.rollback()
             problems.append(f"{code}: {exc.message}")
-    flash(_("Đã đăng ký gửi qua bưu chính %(n)s hồ sơ.", n=done))
+    if done:
+        flash(_("Đã đăng ký gửi qua bưu chính %(n)s hồ sơ.", n=done))
     for p in problems:
         flash(p)
     return redirect(url_for("account.organisation", org_id=org.id), 303)

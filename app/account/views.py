@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user
 from app.account import bp
 from app.extensions import db, limiter
 from app.models import Role
-from app.services import accounts, organisations
+from app.services import accounts, memberships, organisations
 from app.services.errors import Invalid
 from app.services.tracking import track_limit
 
@@ -49,8 +49,14 @@ def register():
 @login_required
 def mine():
     """List the account's dossiers and organisations, with the claim form."""
+    return _mine()
+
+
+def _mine(status: int = 200, **extra):
     return render_template("account/mine.html", dossiers=accounts.my_dossiers(current_user),
-                           memberships=organisations.of_user(current_user), errors={}, values={})
+                           memberships=memberships.of_user(current_user),
+                           invitations=memberships.invitations_for(current_user),
+                           errors=extra.pop("errors", {}), values=extra.pop("values", {}), **extra), status
 
 
 @bp.post("/tai-khoan/nhan-ho-so")
@@ -63,8 +69,24 @@ def claim():
         dossier = accounts.claim(current_user, values["code"], values["phone"], values["id_number"])
     except Invalid as exc:
         db.session.rollback()
-        return render_template("account/mine.html", dossiers=accounts.my_dossiers(current_user),
-                               memberships=organisations.of_user(current_user), errors=exc.details,
-                               values=values, summary=exc.message), 422
+        return _mine(422, errors=exc.details, values=values, summary=exc.message)
     flash(_("Đã thêm hồ sơ %(c)s vào tài khoản.", c=dossier.code))
+    return redirect(url_for("account.mine"), 303)
+
+
+@bp.post("/tai-khoan/loi-moi/<int:invitation_id>/chap-nhan")
+@login_required
+def accept(invitation_id: int):
+    """Join the organisation that invited this account; only its own dossiers open to it."""
+    membership = memberships.accept(current_user, invitation_id)  # 404 for anyone else's
+    flash(_("Bạn đã tham gia %(name)s.", name=membership.organisation.name))
+    return redirect(url_for("account.organisation", org_id=membership.organisation_id), 303)
+
+
+@bp.post("/tai-khoan/loi-moi/<int:invitation_id>/tu-choi")
+@login_required
+def decline(invitation_id: int):
+    """Refuse an invitation."""
+    org = memberships.decline(current_user, invitation_id)
+    flash(_("Đã từ chối lời mời của %(name)s.", name=org.name))
     return redirect(url_for("account.mine"), 303)

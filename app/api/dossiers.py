@@ -4,7 +4,7 @@ from flask import jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.account.current import owner_id
+from app.account.current import filing_for, owner_id
 from app.api import bp
 from app.errors import api_error
 from app.extensions import limiter
@@ -48,9 +48,12 @@ def create_dossier():
         return api_error(401, "signin_required",
                          _("Hồ sơ này được lưu khi bạn đang đăng nhập. Vui lòng đăng nhập lại "
                            "để hồ sơ được gửi vào đúng tài khoản của bạn."))
+    org = filing_for(payload.get("organisation"))  # a request: filed for it only if a member now
     # The applicant's own language (the outbox replays from their browser): their messages' language.
     dossier, created = submissions.create_dossier(payload, key, owner_id=owner_id(),
-                                                  language=str(get_locale()))
+                                                  language=str(get_locale()), organisation=org)
+    if org is not None:  # its receipt link lasts only as long as this membership
+        tracking.bind_links(dossier, owner_id())
     return jsonify(dossier_summary(dossier)), 201 if created else 200
 
 

@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.account.current import default_return_method, owner_id
+from app.account.current import filing_choices, filing_for, owner_id, start_values
 from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
@@ -20,8 +20,9 @@ from app.services.uploads import inspect
 def apply_form(code: str):
     """Show the apply form, with a fresh client id so a double submit makes one dossier."""
     proc = catalogue.get_procedure(code) or abort(404)
-    values = {"return_method": default_return_method()} if proc.postal_allowed else {}
-    return render_template("citizen/apply.html", procedure=proc, values=values,
+    choices = filing_choices()  # a member may file for the organisation instead of personally
+    values = start_values(request.args.get("to-chuc"), choices, proc.postal_allowed)
+    return render_template("citizen/apply.html", procedure=proc, values=values, choices=choices,
                            client_id=str(uuid.uuid4()), kept={}, errors={})
 
 
@@ -39,6 +40,7 @@ def apply(code: str):
         if not _is_uuid(client_id):
             raise Invalid(_("Biểu mẫu đã cũ, vui lòng tải lại trang."), {})
         catalogue.check_open(proc)  # before any file is stored
+        org = filing_for(form.get("organisation"))  # only if the account is its active member now
         new_refs = _receive_files(proc)
         for req_id, refs in new_refs.items():
             kept.setdefault(req_id, []).extend(refs)
@@ -51,9 +53,10 @@ def apply(code: str):
             "documents": [{"requirement": rid, "sha256": r["sha256"], "name": r["name"]}
                           for rid, refs in kept.items() for r in refs],
             "return_method": form.get("return_method", "counter"),
+            "organisation": org.id if org is not None else None,
         }
         dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id(),
-                                                       language=str(get_locale()))
+                                                       language=str(get_locale()), organisation=org)
     except DomainError as exc:
         db.session.rollback()
         status = exc.status
@@ -63,7 +66,7 @@ def apply(code: str):
             client_id = str(uuid.uuid4())
         return render_template(
             "citizen/apply.html", procedure=proc, values=values, client_id=client_id,
-            kept=kept, errors=errors, summary=exc.message,
+            kept=kept, errors=errors, summary=exc.message, choices=filing_choices(),
         ), status
     grant(dossier)
     return redirect(url_for("citizen.receipt", code=dossier.code, t=access_token(dossier)), 303)

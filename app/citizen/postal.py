@@ -62,6 +62,10 @@ def _values_of(dossier) -> dict:
     else:
         values = {"direction": "result", "recipient_name": dossier.applicant_name,
                   "phone": dossier.applicant_phone, "email": dossier.applicant_email}
+        to = dossier.organisation.default_address if dossier.organisation is not None else None
+        if to is not None:  # filed for an organisation: its default postal address
+            values |= {"recipient_name": to.recipient_name, "phone": to.phone, "street": to.street,
+                       "province": str(to.province_code), "ward": str(to.ward_code)}
     return values | {"client_id": str(uuid.uuid4())}
 
 

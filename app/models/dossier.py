@@ -28,8 +28,13 @@ class Dossier(db.Model):
     applicant_phone: Mapped[str] = mapped_column(String(20), index=True)
     applicant_email: Mapped[str] = mapped_column(String(255), default="")
     applicant_address: Mapped[str] = mapped_column(String(500))
-    applicant_kind: Mapped[str] = mapped_column(String(16), default="citizen")
-    tax_code: Mapped[str] = mapped_column(String(14), default="")
+    applicant_kind: Mapped[str] = mapped_column(String(16), default="citizen")  # citizen | business
+    # Filed for an organisation (by one of its active members): the applicant is the
+    # organisation (name, tax code, address, copied when filed) and the person who filed it
+    # is its contact. Only such dossiers are the organisation's; membership opens no other.
+    tax_code: Mapped[str] = mapped_column(String(14), default="", index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # The language the applicant used to submit: what messages to them are written in
     # (services/notifications.py). A dossier taken at the counter is Vietnamese.
@@ -56,6 +61,7 @@ class Dossier(db.Model):
 
     procedure: Mapped[Procedure] = relationship()
     agency: Mapped[Agency] = relationship()
+    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821 (app.models)
     documents: Mapped[list["Document"]] = relationship(
         back_populates="dossier", order_by="Document.id"
     )

@@ -2,7 +2,7 @@
 
 import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
 
 from app.i18n import N_
 from app.services.identity import check_personal_id, normalise_phone
@@ -89,6 +89,21 @@ class ManifestSchema(Schema):
                                 error=N_("Cách nhận kết quả không hợp lệ.")),
     )
     local_ref = fields.String(load_default="", validate=validate.Length(max=32))
+    # Filed for this organisation (its id), or personal (absent / null). Only a request: the
+    # server checks the signed-in account's membership (services/organisations.filing_for).
+    organisation = fields.Integer(
+        allow_none=True, strict=True,
+        validate=validate.Range(min=1, max=2**31 - 1, error=N_("Tổ chức không hợp lệ.")),
+        error_messages={"invalid": N_("Tổ chức không hợp lệ.")},
+    )
+
+    @post_load
+    def _personal(self, data: dict, **_):
+        # A personal dossier has no key at all, so it hashes as it did before the key existed
+        # (an outbox item queued then still replays as the same dossier).
+        if data.get("organisation") is None:
+            data.pop("organisation", None)
+        return data
 
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

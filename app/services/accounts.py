@@ -1,7 +1,8 @@
 """Accounts: register, see own dossiers, claim one submitted without (resets: password_reset.py).
 
-The one rule everywhere: an account sees a dossier it owns, or one owned by a fellow
-member of its organisation. Nothing else (staff have their own side).
+The one rule everywhere (`can_see`): an account sees the dossiers it filed for itself,
+and the dossiers filed for an organisation while it is an active member of it. Membership
+never opens a person's own dossiers. Nothing else (staff have their own side).
 """
 
 import hmac
@@ -10,8 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Dossier, Membership, Role, User
-from app.services import passwords
+from app.models import Dossier, Role, User
+from app.services import memberships, passwords
 from app.services.errors import Invalid
 from app.services.identity import normalise_phone
 from app.services.passwords import hash_password
@@ -57,25 +58,20 @@ def register(login: str, password: str, name: str, role: str = Role.CITIZEN) -> 
     return user
 
 
-def colleague_ids(user: User) -> list[int]:
-    """Return the ids of the accounts whose dossiers `user` may see: itself and org fellows."""
-    orgs = db.select(Membership.organisation_id).filter_by(user_id=user.id)
-    ids = set(db.session.execute(
-        db.select(Membership.user_id).where(Membership.organisation_id.in_(orgs))).scalars())
-    return sorted(ids | {user.id})
-
-
 def can_see(user, dossier: Dossier) -> bool:
     """Say whether a signed-in (non-staff) account may open this dossier."""
-    if not getattr(user, "is_authenticated", False) or user.is_staff or dossier.owner_id is None:
+    if not getattr(user, "is_authenticated", False) or user.is_staff:
         return False
-    return dossier.owner_id in colleague_ids(user)
+    if dossier.organisation_id is not None:  # the organisation's: its active members, whoever filed it
+        return memberships.is_member(user.id, dossier.organisation_id)
+    return dossier.owner_id is not None and dossier.owner_id == user.id
 
 
 def my_dossiers(user: User) -> list[Dossier]:
-    """Return the account's own dossiers, newest first."""
-    return list(db.session.execute(db.select(Dossier).filter_by(owner_id=user.id)
-                                   .order_by(Dossier.submitted_at.desc(), Dossier.id.desc())).scalars())
+    """Return the account's own dossiers (not those filed for an organisation), newest first."""
+    return list(db.session.execute(
+        db.select(Dossier).filter_by(owner_id=user.id, organisation_id=None)
+        .order_by(Dossier.submitted_at.desc(), Dossier.id.desc())).scalars())
 
 
 def claim(user: User, code: str, phone: str, id_number: str) -> Dossier:
@@ -91,7 +87,8 @@ def claim(user: User, code: str, phone: str, id_number: str) -> Dossier:
     # Compare both, always, so the time taken does not tell which part was wrong either.
     phone_ok = hmac.compare_digest(expected_phone.encode(), (normalise_phone(phone or "") or "").encode())
     id_ok = hmac.compare_digest(expected_id.encode(), (id_number or "").strip().encode())
-    free = dossier is not None and dossier.owner_id in (None, user.id)
+    # An organisation's dossier is never claimed into a person's account.
+    free = dossier is not None and dossier.organisation_id is None and dossier.owner_id in (None, user.id)
     if not (phone_ok and id_ok and free):
         raise Invalid(_("Thông tin không khớp với hồ sơ nào có thể nhận. Vui lòng kiểm tra lại mã hồ sơ, "
                         "số điện thoại và số định danh."), {"_form": [_("Không nhận được hồ sơ.")]})

@@ -1,12 +1,23 @@
-"""Organisations (businesses): tax code, members, saved addresses, their dossiers."""
+"""Organisations (businesses): tax code, saved addresses, and the dossiers filed for them.
+
+A dossier is an organisation's only when one of its active members filed it *for* it:
+then the applicant is the organisation (its name, tax code and address, copied onto the
+dossier) and the member is its contact. Nothing else an account owns becomes the
+organisation's (memberships: services/memberships.py).
+"""
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Dossier, Membership, Organisation, SavedAddress, User
+from app.models.organisation import ACTIVE
+from app.models.time import utcnow
+from app.services import memberships
 from app.services.errors import Invalid, NotFound
 from app.services.identity import check_tax_code
+
+MAX_ID = 2**31 - 1
 
 
 def check(tax_code: str, name: str) -> None:
@@ -23,7 +34,7 @@ def check(tax_code: str, name: str) -> None:
 
 
 def create(owner: User, tax_code: str, name: str, address: str = "") -> Organisation:
-    """Register an organisation by its tax code, with `owner` as its first owner."""
+    """Register an organisation by its tax code, with `owner` as its first (active) owner."""
     check(tax_code, name)
     tax_code = tax_code.strip()
     org = Organisation(tax_code=tax_code, name=name.strip()[:255], address=(address or "").strip()[:500])
@@ -34,96 +45,67 @@ def create(owner: User, tax_code: str, name: str, address: str = "") -> Organisa
         db.session.rollback()
         raise Invalid(_("Thông tin tổ chức chưa hợp lệ."),
                       {"tax_code": [_("Mã số thuế này đã được đăng ký.")]}) from None
-    db.session.add(Membership(organisation_id=org.id, user_id=owner.id, role="owner"))
+    db.session.add(Membership(organisation_id=org.id, user_id=owner.id, login=memberships.login_of(owner),
+                              role="owner", status=ACTIVE, accepted_at=utcnow()))
     db.session.commit()
     return org
 
 
-def membership(user: User, org_id: int) -> Membership:
-    """Return the user's membership of the organisation; NotFound (404) if none, as for a typo."""
-    found = db.session.execute(db.select(Membership).filter_by(organisation_id=org_id, user_id=user.id)
-                               ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(_("Không tìm thấy tổ chức."))
-    return found
-
-
-def of_user(user: User) -> list[Membership]:
-    return list(db.session.execute(db.select(Membership).filter_by(user_id=user.id)).scalars())
-
-
-def add_member(org: Organisation, user: User | None) -> Membership:
-    """Add an existing account as a member (owners only; checked by the view)."""
-    if user is None or user.is_staff:
-        raise Invalid(_("Không tìm thấy tài khoản này."), {"login": [_("Không tìm thấy tài khoản này.")]})
-    exists = db.session.execute(db.select(Membership).filter_by(organisation_id=org.id, user_id=user.id)
-                                ).scalar_one_or_none()
-    if exists:
-        return exists
-    member = Membership(organisation_id=org.id, user_id=user.id, role="member")
-    db.session.add(member)
-    db.session.commit()
-    return member
-
-
-ROLES = ("owner", "member")
-
-
-def _member(org: Organisation, member_id: int) -> Membership:
-    """Return the membership in this organisation; NotFound for any other id, so ids do not leak."""
-    # Lock the organisation's row (PostgreSQL) so two owners demoting each other at once
-    # cannot leave it with none: the second one waits and then counts again.
-    db.session.execute(db.select(Organisation.id).filter_by(id=org.id).with_for_update())
-    found = db.session.get(Membership, member_id)
-    if found is None or found.organisation_id != org.id:
-        raise NotFound(_("Không tìm thấy thành viên."))
-    return found
-
-
-def _keep_an_owner(member: Membership) -> None:
-    owners = db.session.execute(db.select(db.func.count()).select_from(Membership).filter_by(
-        organisation_id=member.organisation_id, role="owner")).scalar_one()
-    if member.role == "owner" and owners <= 1:
-        message = _("Tổ chức phải còn ít nhất một chủ sở hữu. Hãy chọn chủ sở hữu khác trước.")
-        raise Invalid(message, {"_form": [message]})
-
-
-def set_role(org: Organisation, member_id: int, role: str) -> Membership:
-    """Make a member an owner or a plain member (owners only; checked by the view)."""
-    if role not in ROLES:
-        raise Invalid(_("Vai trò không hợp lệ."), {"role": [_("Vui lòng chọn từ danh sách.")]})
-    member = _member(org, member_id)
-    if role == "member":
-        _keep_an_owner(member)
-    member.role = role
-    db.session.commit()
-    return member
-
-
-def remove_member(org: Organisation, member_id: int) -> User:
-    """Take an account out of the organisation and return it; its dossiers stay its own."""
-    member = _member(org, member_id)
-    _keep_an_owner(member)
-    user = member.user
-    db.session.delete(member)
-    db.session.commit()
-    return user
-
-
 def dossiers(org: Organisation, status: int | None = None, q: str = "") -> list[Dossier]:
-    """Return the dossiers of every member of the organisation, newest first, filtered."""
-    members = db.select(Membership.user_id).filter_by(organisation_id=org.id)
-    query = db.select(Dossier).where(Dossier.owner_id.in_(members))
+    """Return the dossiers filed for the organisation, newest first, filtered by status or code."""
+    query = db.select(Dossier).filter_by(organisation_id=org.id)
     if status:
         query = query.filter_by(status=status)
-    if q := (q or "").strip().upper():
-        query = query.where(Dossier.code.contains(q))
+    if q := (q or "").strip().upper()[:40]:
+        query = query.where(Dossier.code.contains(q, autoescape=True))
     return list(db.session.execute(query.order_by(Dossier.submitted_at.desc(), Dossier.id.desc())
                                    .limit(1000)).scalars())
 
 
 def address(org: Organisation, address_id: int) -> SavedAddress:
-    found = db.session.get(SavedAddress, address_id)
+    """Return one of the organisation's saved addresses; NotFound for any other id."""
+    found = db.session.get(SavedAddress, address_id) if 0 < address_id <= MAX_ID else None
     if found is None or found.organisation_id != org.id:
         raise NotFound(_("Không tìm thấy địa chỉ."))
     return found
+
+
+# --- Filing for the organisation --------------------------------------------------------------
+
+
+def filing_for(user: User | None, chosen) -> Organisation | None:
+    """Return the organisation a dossier is filed for, checked against the account's membership.
+
+    `chosen` is what the form or the device sent (an id, or nothing for a personal dossier);
+    it is only ever a request: the server files for an organisation only if the signed-in
+    account is an active member of it now.
+    """
+    if chosen in (None, "", 0, "0"):
+        return None
+    text = str(chosen).strip()
+    org_id = int(text) if text.isdigit() and len(text) <= 10 else 0
+    if 0 < org_id <= MAX_ID and user is not None and memberships.is_member(user.id, org_id):
+        return db.session.get(Organisation, org_id)
+    message = _("Bạn không (còn) là thành viên của tổ chức này. Hãy chọn nộp với tư cách cá nhân, "
+                "hoặc đăng nhập bằng tài khoản của tổ chức.")
+    raise Invalid(message, {"organisation": [message]})
+
+
+def applicant_columns(clean: dict, org: Organisation | None) -> dict:
+    """Return the dossier's applicant columns from a validated manifest and the checked organisation.
+
+    Filed for an organisation: its name, tax code and kind come from the organisation (never
+    from the device), the person typed in the form is its contact.
+    """
+    applicant = clean["applicant"]
+    if clean.get("organisation") != (org.id if org is not None else None):
+        # The manifest (and so its idempotency hash) must say what the server checked.
+        message = _("Tổ chức nộp hồ sơ không hợp lệ.")
+        raise Invalid(message, {"organisation": [message]})
+    columns = {"applicant_id_number": applicant["id_number"], "applicant_phone": applicant["phone"],
+               "applicant_email": applicant.get("email", ""), "applicant_address": applicant["address"]}
+    if org is None:
+        return columns | {"applicant_name": applicant["name"], "applicant_kind": "citizen"}
+    return columns | {"applicant_name": org.name, "applicant_kind": "business", "tax_code": org.tax_code,
+                      "organisation_id": org.id, "contact_name": applicant["name"]}
+

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
@@ -13,7 +13,7 @@ from app.models import Agency, Dossier, Procedure, Status
 from app.models.time import VN
 from app.services import overdue
 from app.services.deadlines import WorkCalendar
-from app.services.identity import normalise_phone
+from app.services.identity import check_tax_code, normalise_phone
 from app.services.sql import unindexed
 from app.services.text import fold
 
@@ -58,15 +58,21 @@ class Page:
 
 
 def search_condition(q: str, agency_code: str = ""):
-    """Match a dossier code (whole, its YYMMDD-NNNN tail, or its day), a phone, an ID, or a name.
+    """Match a dossier code (whole, its YYMMDD-NNNN tail, or its day), a phone, an ID, a
+    business's tax code, or a name (a company's too: it is the applicant's name).
 
     Codes are matched exactly or by the day they encode, so the unique index on `code`
     (or the one on submitted_at) answers, never a scan of every code.
     """
     q = q.strip()[:100]
     compact = re.sub(r"[\s.\-()]", "", q)
+    tax_code = _tax_code(q.replace(" ", ""))
     if compact.isdigit() and (phone := normalise_phone(compact)):
-        return Dossier.applicant_phone == phone
+        # Ten digits can be both a mobile number and a tax code (03…, 05…): match either.
+        return or_(Dossier.applicant_phone == phone, Dossier.tax_code == tax_code) if tax_code \
+            else Dossier.applicant_phone == phone
+    if tax_code:
+        return Dossier.tax_code == tax_code
     if compact.isdigit() and len(compact) == 12:
         return Dossier.applicant_id_number == compact
     upper = q.upper().replace(" ", "")
@@ -80,6 +86,12 @@ def search_condition(q: str, agency_code: str = ""):
     if re.fullmatch(r"[0-9A-Z.\-]*\d-[0-9\-]*", upper):  # another partial code: the slow way
         return Dossier.code.contains(upper, autoescape=True)
     return Dossier.search_name.contains(fold(q), autoescape=True).label(BY_NAME)
+
+
+def _tax_code(text: str) -> str | None:
+    """`text` if it is a valid tax code as stored (10 digits, or NNNNNNNNNN-NNN for a branch)."""
+    # Only that shape: "YYMMDD-NNNN" is a code's tail, never read as a tax code.
+    return text if check_tax_code(text) is None else None
 
 
 def _day(yymmdd: str) -> date | None:

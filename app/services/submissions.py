@@ -17,7 +17,7 @@ from app.models.status import Channel
 from app.models.time import to_local, utcnow
 from app.schemas import flatten_errors
 from app.schemas.dossier import ManifestSchema
-from app.services import catalogue, deadlines, notifications
+from app.services import catalogue, deadlines, notifications, organisations
 from app.services.codes import allocate_code
 from app.services.errors import (
     BlobsMissing,
@@ -126,6 +126,7 @@ def create_dossier(
     payload: dict, client_id: str, *, channel: int = Channel.ONLINE, owner_id: int | None = None,
     actor: tuple[str, int | None, str] = ("citizen", None, ""), received: datetime | None = None,
     language: str = "vi",
+    organisation=None,  # filed for it: the caller checked the account is an active member
 ) -> tuple[Dossier, bool]:
     """Create the dossier for `client_id`, or return the one already made from the same payload.
 
@@ -150,14 +151,12 @@ def create_dossier(
     local = to_local(received).replace(tzinfo=None)
     due = deadlines.due_date(local, procedure.processing_time, procedure.time_unit,
                              procedure.cutoff_hour, deadlines.load_calendar())
-    applicant = clean["applicant"]
+    applicant = organisations.applicant_columns(clean, organisation)
     with db.session.no_autoflush:  # nothing is written until the code is taken, last
         dossier = Dossier(
             client_id=client_id, payload_hash=digest, code="",
             procedure=procedure, agency_id=procedure.agency_id,
-            applicant_name=applicant["name"], applicant_id_number=applicant["id_number"],
-            applicant_phone=applicant["phone"], applicant_email=applicant.get("email", ""),
-            applicant_address=applicant["address"], owner_id=owner_id, channel=int(channel),
+            **applicant, owner_id=owner_id, channel=int(channel),
             status=Status.SUBMITTED, submitted_at=received, return_method=clean["return_method"],
             form_data=clean["fields"], due_date=due, language=language,
         )

@@ -5,13 +5,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Dossier, Procedure, StatusEvent
+from app.services import memberships
 from app.services.errors import DomainError
 from app.services.identity import phone_key
 
@@ -116,9 +117,25 @@ def _serializer() -> URLSafeTimedSerializer:
     return serializer
 
 
+def bind_links(dossier: Dossier, user_id: int) -> None:
+    """Bind the links to `dossier` minted from now on in this request to a member's account.
+
+    Said when the access rests on membership of the dossier's organisation: such a link
+    works only while that account is still an active member (checked at every use), so
+    leaving, or being removed, ends it. Kept in `g`, i.e. for this request alone.
+    """
+    g.setdefault("member_links", {})[dossier.id] = user_id
+
+
+def member_bound(dossier: Dossier | Tracked) -> bool:
+    """Say whether links to `dossier` minted in this request are bound to a member."""
+    return dossier.id in g.get("member_links", {})
+
+
 def access_token(dossier: Dossier | Tracked) -> str:
     """Return a token that lets its holder open this dossier's receipt and status."""
-    return _serializer().dumps([dossier.id, dossier.client_id[:8]])
+    member = g.get("member_links", {}).get(dossier.id)
+    return _serializer().dumps([dossier.id, dossier.client_id[:8], *([member] if member else [])])
 
 
 class LinkExpired(DomainError):
@@ -136,9 +153,15 @@ def from_token(token: str) -> Dossier | None:
 
 
 def _granted(payload) -> Dossier | None:
-    dossier_id, check = payload
-    dossier = db.session.get(Dossier, dossier_id)
-    return dossier if dossier is not None and dossier.client_id[:8] == check else None
+    dossier_id, check, *member = payload
+    dossier = db.session.get(Dossier, int(dossier_id))
+    if dossier is None or dossier.client_id[:8] != check or len(member) > 1:
+        return None
+    if member:  # a member's link: only while that account is an active member
+        if not memberships.is_member(int(member[0]), dossier.organisation_id):
+            return None
+        bind_links(dossier, int(member[0]))
+    return dossier
 
 
 def _expired(token: str) -> Dossier | None:

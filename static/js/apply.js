@@ -5,6 +5,7 @@
 import * as drafts from "./drafts.js";
 import * as outbox from "./outbox.js";
 import { bindFiles } from "./files.js";
+import { bindOrganisation } from "./apply-org.js";
 import { clearErrors, fieldMessages, showErrors } from "./form-errors.js";
 import { flush } from "./sync.js";
 import { _ } from "./i18n.js";
@@ -28,14 +29,16 @@ export async function enhance(form) {
   let timer = null;
 
   form.elements.client_id.value = draft.client_id;
+  const initial = drafts.readValues(form); // what the page prefilled is not the person's typing
   drafts.fillValues(form, draft.values);
+  bindOrganisation(form);
 
   async function save() {
     clearTimeout(timer);
     // A form swapped out by a boosted link still hears page events: it has nothing to add.
     if (!form.isConnected || control.sent) return;
     draft.values = drafts.readValues(form);
-    const touched = drafts.touched(draft);
+    const touched = drafts.touched(draft, initial);
     form.toggleAttribute("data-dirty", touched && !control.busy);
     if (!touched && !control.saved) return; // an untouched form leaves nothing behind
     await drafts.save(draft);
@@ -45,7 +48,7 @@ export async function enhance(form) {
   const later = () => { clearTimeout(timer); timer = setTimeout(() => save().catch(() => null), SAVE_DELAY_MS); };
   const files = bindFiles(form, draft, save);
   if (item && item.error) showItemErrors(form, item, draft);
-  form.toggleAttribute("data-dirty", drafts.touched(draft));
+  form.toggleAttribute("data-dirty", drafts.touched(draft, initial));
 
   form.addEventListener("input", later);
   form.addEventListener("change", later);
@@ -151,6 +154,8 @@ function toItem(form, draft) {
     request: { url: "/api/v1/dossiers", body: {
       procedure: draft.procedure, applicant, fields: pick("fields."), documents,
       return_method: values.return_method || "counter",
+      // Filing for an organisation (its id): the server checks the membership again.
+      organisation: values.organisation ? Number(values.organisation) : undefined,
       // Queued while signed in: it must land in that account, so a replay after the session
       // ended is refused (401) until the person signs in again, never filed as anonymous.
       account: document.body.dataset.account ? Number(document.body.dataset.account) : undefined } },

@@ -35,8 +35,10 @@ export function fillValues(form, values) {
   }
 }
 
-// Has the person put anything in? (A preselected choice alone does not count.)
-export function touched(draft) {
-  const typed = Object.entries(draft.values).some(([k, v]) => k !== "return_method" && String(v).trim());
+// Has the person put anything in? (A preselected choice, or what the page prefilled —
+// `initial`, the form's values before any draft was restored —, does not count.)
+export function touched(draft, initial = {}) {
+  const typed = Object.entries(draft.values).some(([k, v]) => k !== "return_method" && String(v).trim()
+    && v !== initial[k]);
   return typed || Object.values(draft.files).some((list) => list.length);
 }

@@ -100,17 +100,18 @@ def _claim(client, dossier):
 
 
 def test_business_members_share_dossiers_addresses_and_bulk_postal(ctx, app):
+    from tests.org_helpers import accept, filed
+
     proc = make_procedure()
     owner, org = _business(app, "chu@binhan.vn")
     member = fresh_client(app)
     register(member, "nv@binhan.vn")
-    d1, d2 = make_dossier(proc), make_dossier(proc)
-    _claim(member, d1)
-    _claim(owner, d2)
     page = f"/to-chuc/{org.id}"
     assert post(owner, f"/to-chuc/{org.id}/thanh-vien", {"login": "nv@binhan.vn"}, page).status_code == 303
-    assert db.session.execute(db.select(Membership).filter_by(role="member")).scalar_one()
-    # A member sees the colleague's dossier, but may not add members.
+    assert accept(member, org, "nv@binhan.vn").status_code == 303
+    assert db.session.execute(db.select(Membership).filter_by(role="member", status="active")).scalar_one()
+    d1, d2 = filed(member, proc, organisation=org.id), filed(owner, proc, organisation=org.id)
+    # A member sees the colleague's dossier filed for the organisation, but may not add members.
     listing = member.get(page).get_data(as_text=True)
     assert d1.code in listing and d2.code in listing
     assert member.get(f"/ho-so/{d2.code}").status_code == 200

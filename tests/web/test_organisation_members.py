@@ -2,7 +2,8 @@
 
 from app.extensions import db
 from app.models import Membership, Organisation, User
-from tests.helpers import VALID_ID, VALID_PHONE, fresh_client, make_dossier, make_procedure
+from tests.helpers import fresh_client, make_procedure
+from tests.org_helpers import accept, filed, invite
 from tests.web.test_accounts import TAX_CODE, post, register
 
 OTHER_TAX = "0312345673"
@@ -10,7 +11,7 @@ LAST_OWNER = "Tổ chức phải còn ít nhất một chủ sở hữu. Hãy ch
 
 
 def _member(org_id: int, email: str) -> Membership:
-    return db.session.execute(db.select(Membership).join(User).filter(
+    return db.session.execute(db.select(Membership).join(User, User.id == Membership.user_id).filter(
         Membership.organisation_id == org_id, User.email == email)).scalar_one()
 
 
@@ -31,7 +32,8 @@ def _setup(app):
     staff = fresh_client(app)
     assert register(staff, "nv@a.vn").status_code == 303
     page = f"/to-chuc/{org.id}"
-    assert post(owner, f"{page}/thanh-vien", {"login": "nv@a.vn"}, page).status_code == 303
+    assert invite(owner, org, "nv@a.vn").status_code == 303
+    assert accept(staff, org, "nv@a.vn").status_code == 303
     return owner, staff, org, page
 
 
@@ -51,9 +53,7 @@ def test_last_owner_can_be_neither_demoted_nor_removed(ctx, app):
 def test_owner_promotes_then_steps_down_and_removes_a_member(ctx, app):
     owner, staff, org, page = _setup(app)
     me, colleague = _member(org.id, "chu@a.vn"), _member(org.id, "nv@a.vn")
-    dossier = make_dossier(make_procedure())
-    assert post(owner, "/tai-khoan/nhan-ho-so", {"code": dossier.code, "phone": VALID_PHONE,
-                                                 "id_number": VALID_ID}).status_code == 303
+    dossier = filed(owner, make_procedure(), organisation=org.id)
     assert staff.get(f"/ho-so/{dossier.code}").status_code == 200  # a member sees the firm's dossiers
     promote = post(owner, f"{page}/thanh-vien/{colleague.id}/vai-tro", {"role": "owner"}, page)
     assert promote.status_code == 303
@@ -65,7 +65,9 @@ def test_owner_promotes_then_steps_down_and_removes_a_member(ctx, app):
     assert post(staff, f"{page}/thanh-vien/{me.id}/xoa", {}, page).status_code == 303
     assert _roles(org.id) == {colleague.id: "owner"}
     assert owner.get(page).status_code == 404
-    assert staff.get(f"/ho-so/{dossier.code}").status_code == 404  # the dossier left with its owner
+    # The dossier stays the organisation's: the remaining owner sees it, the removed one no longer.
+    assert staff.get(f"/ho-so/{dossier.code}").status_code == 200
+    assert owner.get(f"/ho-so/{dossier.code}").status_code == 404
 
 
 def test_a_member_cannot_change_roles_or_remove(ctx, app):
