@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 
 from app.citizen import bp
 from app.lib.redirects import safe_path
-from app.services import catalogue
+from app.services import catalogue, catalogue_search
 
 
 @bp.get("/")
@@ -19,10 +19,11 @@ def procedures():
     query = request.args.get("q", "").strip()[:200]
     agency_id = request.args.get("co-quan", type=int)
     field = request.args.get("linh-vuc", "").strip()
-    results = catalogue.search(query, agency_id, field)
+    found = catalogue.find(query, agency_id, field)
     context = dict(
-        results=results, query=query, agency_id=agency_id, field=field,
-        agencies=catalogue.agencies_with_counts(), fields=catalogue.fields(),
+        results=found.procedures, partial=found.partial, query=query, agency_id=agency_id,
+        field=field, agencies=catalogue.agencies_with_counts(), fields=catalogue.fields(),
+        search_terms=catalogue_search.terms(),
     )
     if request.htmx and request.htmx.target == "results":
         return render_template("citizen/_results.html", **context)

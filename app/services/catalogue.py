@@ -4,11 +4,15 @@ The public catalogue shows only what takes new dossiers: an active procedure of 
 agency. Dossiers already made keep their procedure and agency whatever happens to them.
 """
 
+from typing import NamedTuple
+
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import func, or_
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import Agency, Procedure
+from app.services.catalogue_search import Entry, parse, rank, terms
 from app.services.errors import Invalid
 from app.services.text import fold
 
@@ -19,16 +23,61 @@ def _open():
             .where(Procedure.active.is_(True), Agency.active.is_(True)))
 
 
-def search(query: str = "", agency_id: int | None = None, field: str = "") -> list[Procedure]:
-    """Return open procedures matching every word of `query` (case and accents ignored)."""
-    stmt = _open().order_by(Procedure.name)
-    for word in fold(query).split()[:8]:
-        stmt = stmt.where(Procedure.search_text.contains(word, autoescape=True))
+class Found(NamedTuple):
+    """A search's answer: the procedures, best first, and whether they have only some words."""
+
+    procedures: list[Procedure]
+    partial: bool
+
+
+def find(query: str = "", agency_id: int | None = None, field: str = "") -> Found:
+    """Return the open procedures for a search, ranked by catalogue_search.rank.
+
+    Every server reads the catalogue as it is now (one narrow query), so an edit shows at
+    once everywhere; folding the texts into words is cached by the text itself.
+    """
+    stmt = (db.select(Procedure.id, Procedure.code, Procedure.name, Procedure.field,
+                      Agency.name.label("agency"), Agency.short_name)
+            .join(Procedure.agency).where(Procedure.active.is_(True), Agency.active.is_(True)))
     if agency_id:
         stmt = stmt.where(Procedure.agency_id == agency_id)
     if field:
         stmt = stmt.where(Procedure.field == field)
-    return list(db.session.execute(stmt).scalars())
+    table = terms()
+    if query:
+        stmt = stmt.where(_may_match(query, table))
+    rows = sorted(db.session.execute(stmt).all(), key=lambda r: (fold(r.name), r.code))
+    partial = False
+    if query:
+        entries = [Entry(r.code, r.name, r.field, f"{r.agency} {r.short_name}") for r in rows]
+        order, partial = rank(query, entries, table)
+        rows = [rows[i] for i in order]
+    return Found(_load([r.id for r in rows]), partial)
+
+
+def _may_match(query: str, table: dict):
+    """A cheap SQL condition every procedure the ranking could find meets (fewer rows to rank)."""
+    words = {max(alt, key=len) for concept in parse(query, table) for alt in concept.alts}
+    conditions = [Procedure.search_text.contains(w, autoescape=True) for w in sorted(words)]
+    compact = fold(query).replace(" ", "")
+    if len(compact) >= 3:
+        conditions.append(Procedure.code.contains(compact, autoescape=True))
+    return or_(*conditions) if conditions else db.false()
+
+
+def _load(ids: list[int]) -> list[Procedure]:
+    """Load these procedures with their agencies, in this order."""
+    if not ids:
+        return []
+    stmt = (db.select(Procedure).join(Procedure.agency).options(contains_eager(Procedure.agency))
+            .where(Procedure.id.in_(ids)))
+    loaded = {p.id: p for p in db.session.execute(stmt).unique().scalars()}
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def search(query: str = "", agency_id: int | None = None, field: str = "") -> list[Procedure]:
+    """Return the open procedures for a search (or all of them), best match first."""
+    return find(query, agency_id, field).procedures
 
 
 def agencies_with_counts() -> list[tuple[Agency, int]]:
