@@ -113,6 +113,10 @@ def _invitation(user: User, invitation_id: int) -> Membership:
 def accept(user: User, invitation_id: int) -> Membership:
     """Join the organisation that invited this account's e-mail or mobile number."""
     invitation = _invitation(user, invitation_id)
+    for twin in invitations_for(user):  # the same organisation invited the account's other login too
+        if twin.organisation_id == invitation.organisation_id and twin.id != invitation.id:
+            db.session.delete(twin)
+    db.session.flush()
     invitation.user_id, invitation.status, invitation.accepted_at = user.id, ACTIVE, utcnow()
     try:
         db.session.commit()

@@ -92,3 +92,30 @@ def test_another_organisations_member_ids_are_not_found(ctx, app):
             assert answer.status_code == 404, (target, action, answer.status_code)
     assert _roles(org.id) == before
     assert _roles(rival_org.id) == {_member(rival_org.id, "chu@b.vn").id: "owner"}
+
+
+def test_an_invitation_to_either_login_of_an_account_is_accepted_once(ctx, app):
+    from tests.helpers import STAFF_PASSWORD, make_user, sign_in
+    from tests.org_helpers import invitation_id
+
+    owner, org = _company(app, "chu@a.vn", TAX_CODE, "Công ty A")
+    user = make_user("citizen", email="hai@a.vn", name="Hai Tên Đăng Nhập")
+    user.phone = "0987654321"
+    db.session.commit()
+    page = f"/to-chuc/{org.id}"
+    for login in ("hai@a.vn", "0987 654 321"):  # the phone as people type it
+        assert invite(owner, org, login).status_code == 303
+    assert {m.login for m in org.invitations} == {"hai@a.vn", "0987654321"}
+    bad = post(owner, f"{page}/thanh-vien", {"login": "không phải email"}, page)
+    assert bad.status_code == 422 and "Nhập địa chỉ email hoặc số di động" in bad.get_data(as_text=True)
+    person = fresh_client(app)
+    sign_in(person, user, STAFF_PASSWORD)
+    html = person.get("/tai-khoan").get_data(as_text=True)
+    assert html.count("/chap-nhan") == 2
+    assert accept(person, org, "0987654321").status_code == 303
+    db.session.expire_all()
+    rows = db.session.execute(db.select(Membership).filter_by(organisation_id=org.id, role="member"))
+    rows = rows.scalars()
+    assert [(m.login, m.status, m.user_id) for m in rows] == [("0987654321", "active", user.id)]
+    assert "/chap-nhan" not in person.get("/tai-khoan").get_data(as_text=True)
+    assert invitation_id(org, "0987654321")
