@@ -141,7 +141,10 @@ async function stored(url) {
   // The copy refreshed on the last visit first, then the one kept at install. And
   // `/thu-tuc?q=...` offline: the whole list is more use than the offline page.
   const pages = await caches.open(PAGES);
-  return (await pages.match(url.pathname, ANY)) || caches.match(url.pathname, ANY);
+  const kept = (await pages.match(url.pathname, ANY)) || (await caches.match(url.pathname, ANY));
+  // Answered as the address asked for, not the stored one: htmx then keeps `?q=` in the
+  // address bar, and the page searches it on the device (static/js/catalogue-search.js).
+  return kept && url.search ? new Response(kept.body, kept) : kept;
 }
 
 // The catalogue is small: once the app has been opened online, fetch every procedure and
