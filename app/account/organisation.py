@@ -1,7 +1,5 @@
 """A business's pages: the dossiers filed for it (filters, CSV, bulk postal), members, addresses."""
 
-import csv
-import io
 import uuid
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +9,7 @@ from marshmallow import ValidationError
 
 from app.account import bp
 from app.extensions import db
+from app.lib.exports import csv_text
 from app.models import SavedAddress, Status
 from app.schemas import flatten_errors
 from app.schemas.postal import PostalRequestSchema
@@ -59,16 +58,13 @@ def organisation(org_id: int):
 def export(org_id: int):
     """Download the organisation's dossiers (as filtered) as CSV."""
     org = _org(org_id)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["ma_ho_so", "thu_tuc", "to_chuc", "ma_so_thue", "nguoi_lien_he", "trang_thai",
-                     "ngay_nop", "ngay_hen_tra"])
-    for d in organisations.dossiers(org, *_filters()):
-        writer.writerow([d.code, d.procedure.name, d.applicant_name, d.tax_code, d.contact_name,
-                         str(d.status_enum.label), d.submitted_at.date().isoformat(),
-                         d.due_date.isoformat() if d.due_date else ""])
-    return Response(out.getvalue(), mimetype="text/csv",
+    header = ["ma_ho_so", "thu_tuc", "to_chuc", "ma_so_thue", "nguoi_lien_he", "trang_thai",
+              "ngay_nop", "ngay_hen_tra"]
+    rows = ([d.code, d.procedure.name, d.applicant_name, d.tax_code, d.contact_name,
+             str(d.status_enum.label), d.submitted_at.date().isoformat(),
+             d.due_date.isoformat() if d.due_date else ""]
+            for d in organisations.dossiers(org, *_filters()))
+    return Response(csv_text(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="ho-so-{org.tax_code}.csv"'})
 
 
