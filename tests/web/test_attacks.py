@@ -183,3 +183,16 @@ def test_stored_document_names_are_cleaned(app, ctx):
     db.session.add(doc)
     db.session.commit()
     assert doc.original_name == "cvfdp.exe"
+
+
+def test_organisation_csv_escapes_the_contact_name(app, ctx):
+    from tests.org_helpers import company, filed, member
+
+    proc = make_procedure()
+    owner, org = company(app)
+    employee = member(app, owner, org, "nv@a.vn", "=HYPERLINK(\"http://evil\")")
+    filed(employee, proc, organisation=org.id, name="=HYPERLINK(\"http://evil\")")
+    answer = owner.get(f"/to-chuc/{org.id}/ho-so.csv")
+    body = answer.get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body and ',"=HYPERLINK' not in body
+    assert answer.headers["Cache-Control"] == "no-store"
