@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from app.citizen import apply, catalogue, postal, rating, result, supplement, track  # noqa: E402,F401
+from app.citizen import apply, catalogue, postal, rating, result, sender, supplement, track  # noqa: E402,F401

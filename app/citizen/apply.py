@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.account.current import filing_choices, filing_for, owner_id, start_values
-from app.citizen import bp
+from app.citizen import bp, sender
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
 from app.services import blobs, catalogue, postal, submissions
@@ -56,7 +56,8 @@ def apply(code: str):
             "organisation": org.id if org is not None else None,
         }
         dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id(),
-                                                       language=str(get_locale()), organisation=org)
+                                                       language=str(get_locale()), organisation=org,
+                                                       sent_from=sender.name(), may_see=sender.may_see)
     except DomainError as exc:
         db.session.rollback()
         status = exc.status

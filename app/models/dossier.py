@@ -36,6 +36,9 @@ class Dossier(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     contact_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # Digest of the name of the browser that sent it (citizen/sender.py): a replay of its key
+    # is answered to that browser; "" from the counter, and for dossiers sent before.
+    sent_from: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # The language the applicant used to submit: what messages to them are written in
     # (services/notifications.py). A dossier taken at the counter is Vietnamese.
     language: Mapped[str] = mapped_column(String(8), default="vi", server_default="vi")

@@ -11,7 +11,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.i18n import N_, stored_language
@@ -19,10 +18,9 @@ from app.models import Dossier, PostalRequest, Status
 from app.models.postal import ACTIVE_STATES, LEGS_OF, PostalLeg
 from app.schemas import flatten_errors
 from app.schemas.postal import PostalRequestSchema
-from app.services import workflow
+from app.services import idempotency, workflow
 from app.services.actors import Actor
-from app.services.errors import IdempotencyConflict, Invalid
-from app.services.submissions import payload_hash
+from app.services.errors import Invalid
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "data" / "postage.json"
 # A result can go out by post until it has been handed over.
@@ -77,23 +75,22 @@ def validate(dossier: Dossier, payload: dict) -> dict:
     return clean
 
 
-def _replay(dossier: Dossier, key: str, digest: str) -> PostalRequest | None:
-    existing = db.session.execute(
-        db.select(PostalRequest).filter_by(client_key=key)).scalar_one_or_none()
-    if existing is None:
-        return None
-    if existing.dossier_id != dossier.id or existing.payload_hash != digest:
-        raise IdempotencyConflict(_("Mã gửi này đã được dùng cho một yêu cầu khác. "
-                                    "Yêu cầu này chưa được gửi; vui lòng kiểm tra lại."))
-    return existing
+POSTAL = idempotency.Scope(
+    "postal", find=lambda key: db.session.execute(
+        db.select(PostalRequest).filter_by(client_key=key)).scalar_one_or_none(),
+    fingerprint=lambda req: req.payload_hash,
+    message=lambda: _("Mã gửi này đã được dùng cho một yêu cầu khác. "
+                      "Yêu cầu này chưa được gửi; vui lòng kiểm tra lại."))
 
 
 def register(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[PostalRequest, bool]:
     """Register the request; the same key and payload again returns the first one."""
     key = key.lower()
     clean = validate(dossier, payload)
-    digest = payload_hash(clean)
-    if (existing := _replay(dossier, key, digest)) is not None:
+    digest = idempotency.digest(clean)
+    # The sender proved this dossier: a key used on another one is a conflict naming nothing.
+    attempt = idempotency.Attempt(POSTAL, key, digest, lambda found: found.dossier_id == dossier.id)
+    if (existing := attempt.replay()) is not None:
         return existing, False
     if dossier.status not in OPEN:
         raise workflow.WrongStatus(_("Hồ sơ đã trả kết quả hoặc đã dừng; không thể gửi qua bưu chính."))
@@ -104,17 +101,13 @@ def register(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[P
         recipient_name=clean["recipient_name"], phone=clean["phone"], email=clean.get("email", ""),
         street=clean["street"], province_code=clean["province"], ward_code=clean["ward"],
         note=clean["note"], fee=clean["fee"], legs=[PostalLeg(kind=k) for k in LEGS_OF[clean["direction"]]])
-    db.session.add(req)
     with stored_language():  # the timeline is written in Vietnamese, whatever the applicant reads
         text = _("Đăng ký dịch vụ bưu chính công ích: %(what)s; cước %(fee)s",
                  what=_(DIRECTION_LABELS[req.direction]), fee=vnd(req.fee))
     method = "post" if req.leg("result") else None
-    try:
+    # A twin of this request (same key) may win the race: its dossier change makes ours stale.
+    with attempt.inserting(races=(workflow.Stale,)) as outcome:
+        db.session.add(req)
         workflow.postal_step(dossier, actor, text, return_method=method)
-    except (IntegrityError, workflow.Stale):
-        # A twin of this request (same key) may have won the race: answer as a replay would.
-        db.session.rollback()
-        if (existing := _replay(dossier, key, digest)) is not None:
-            return existing, False
-        raise
-    return req, True
+        outcome.row = req
+    return outcome.answer

@@ -6,18 +6,18 @@ table; both go on the dossier's timeline. A desk officer handing the item over a
 moment wins: the legs' version column makes the later writer fail, and nothing is written.
 """
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.i18n import N_, stored_language
 from app.models import Dossier, PostalRequest
 from app.models.postal import LEGS_OF, PostalChange, PostalLeg
 from app.models.time import utcnow
-from app.services import places, postal, workflow
+from app.services import idempotency, places, postal, workflow
 from app.services.actors import Actor
-from app.services.errors import IdempotencyConflict, Invalid, NotFound
-from app.services.submissions import payload_hash
+from app.services.errors import Invalid, NotFound
 
 LABELS = {"direction": N_("Dịch vụ"), "recipient": N_("Người nhận"), "email": N_("Email"),
           "address": N_("Địa chỉ"), "note": N_("Ghi chú"), "fee": N_("Cước")}
@@ -59,15 +59,17 @@ def preview(req: PostalRequest, clean: dict) -> list[tuple[str, str, str]]:
     return diff
 
 
-def _replay(req: PostalRequest, key: str, digest: str, kind: str) -> bool:
-    """True if this key already did exactly this; IdempotencyConflict if it did something else."""
-    done = db.session.execute(db.select(PostalChange).filter_by(client_key=key)).scalar_one_or_none()
-    if done is None:
-        return False
-    if (done.request_id, done.payload_hash, done.kind) != (req.id, digest, kind):
-        raise IdempotencyConflict(_("Mã gửi này đã được dùng cho một yêu cầu khác. "
-                                    "Yêu cầu này chưa được gửi; vui lòng kiểm tra lại."))
-    return True
+CHANGE = idempotency.Scope(
+    "postal_change", find=lambda key: db.session.execute(
+        db.select(PostalChange).filter_by(client_key=key)).scalar_one_or_none(),
+    fingerprint=lambda done: f"{done.kind}:{done.payload_hash}",
+    message=lambda: _("Mã gửi này đã được dùng cho một yêu cầu khác. "
+                      "Yêu cầu này chưa được gửi; vui lòng kiểm tra lại."))
+
+
+def _attempt(req: PostalRequest, key: str, digest: str, kind: str) -> idempotency.Attempt:
+    """This change or cancellation under its key; one made to another request is a conflict."""
+    return idempotency.Attempt(CHANGE, key, f"{kind}:{digest}", lambda done: done.request_id == req.id)
 
 
 def check_open(req: PostalRequest) -> None:
@@ -79,17 +81,16 @@ def check_open(req: PostalRequest) -> None:
                         "Vui lòng liên hệ Trung tâm nếu cần hỗ trợ."))
 
 
-def _save(req: PostalRequest, key: str, digest: str, kind: str, actor: Actor, text: str,
-          return_method: str | None) -> None:
-    db.session.add(PostalChange(request_id=req.id, client_key=key, payload_hash=digest, kind=kind))
-    try:
+def _save(attempt: idempotency.Attempt, req: PostalRequest, digest: str, kind: str, actor: Actor,
+          text: str, apply: Callable[[], str | None]) -> None:
+    """In one savepoint: `apply` the change (it returns a new return method, if any), keep the
+    key, put it on the timeline. A twin with the same key that won the race did exactly this,
+    or conflicts; the legs' version column refuses us either way (Stale)."""
+    with attempt.inserting(races=(workflow.Stale,)) as outcome:
+        return_method = apply()
+        outcome.row = PostalChange(request_id=req.id, client_key=attempt.key, payload_hash=digest, kind=kind)
+        db.session.add(outcome.row)
         workflow.postal_step(req.dossier, actor, text, return_method=return_method)
-    except IntegrityError:
-        # A twin with the same key won the race: it did exactly this, or conflicts.
-        db.session.rollback()
-        if _replay(req, key, digest, kind):
-            return
-        raise
 
 
 def change(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Actor) -> PostalRequest:
@@ -97,13 +98,20 @@ def change(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
     key = key.lower()
     req = find(dossier, request_id)
     clean = postal.validate(dossier, payload)
-    digest = payload_hash(clean)
-    if _replay(req, key, digest, "change"):
+    digest = idempotency.digest(clean)
+    attempt = _attempt(req, key, digest, "change")
+    if attempt.replay() is not None:
         return req
     preview(req, clean)
     with stored_language():  # the timeline is written in Vietnamese, whatever the applicant reads
         text = _("Thay đổi yêu cầu bưu chính: %(what)s", what="; ".join(
             f"{label}: {after}" for label, _before, after in differences(req, clean)))
+    _save(attempt, req, digest, "change", actor, text, lambda: _apply(req, clean))
+    return req
+
+
+def _apply(req: PostalRequest, clean: dict) -> str | None:
+    """Write the new details on the request; return the dossier's new return method, if it changes."""
     had_result = req.leg("result") is not None
     req.direction, req.recipient_name, req.phone = clean["direction"], clean["recipient_name"], clean["phone"]
     req.email, req.street, req.note = clean.get("email", ""), clean["street"], clean["note"]
@@ -116,9 +124,7 @@ def change(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
         leg.batch, leg.updated_at = "", utcnow()
     req.legs += [PostalLeg(kind=k) for k in wanted if req.leg(k) is None]
     has_result = req.leg("result") is not None
-    method = None if had_result == has_result else ("post" if has_result else "counter")
-    _save(req, key, digest, "change", actor, text, method)
-    return req
+    return None if had_result == has_result else ("post" if has_result else "counter")
 
 
 def cancel(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Actor) -> PostalRequest:
@@ -128,15 +134,21 @@ def cancel(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
     reason = str((payload or {}).get("reason") or "").strip()
     if len(reason) > 500:
         raise Invalid(_("Lý do hủy dài quá 500 ký tự."), {"reason": [_("Tối đa 500 ký tự.")]})
-    digest = payload_hash({"reason": reason})
-    if _replay(req, key, digest, "cancel"):
+    digest = idempotency.digest({"reason": reason})
+    attempt = _attempt(req, key, digest, "cancel")
+    if attempt.replay() is not None:
         return req
     check_open(req)
+    with stored_language():
+        text = _("Hủy yêu cầu gửi qua bưu chính") + (f": {reason}" if reason else "")
+    _save(attempt, req, digest, "cancel", actor, text, lambda: _stop(req))
+    return req
+
+
+def _stop(req: PostalRequest) -> str | None:
+    """Stop every leg; a result that was to go by post is returned at the counter instead."""
     now = utcnow()
     req.cancelled_at = now
     for leg in req.legs:
         leg.state, leg.batch, leg.updated_at = "cancelled", "", now
-    with stored_language():
-        text = _("Hủy yêu cầu gửi qua bưu chính") + (f": {reason}" if reason else "")
-    _save(req, key, digest, "cancel", actor, text, "counter" if req.leg("result") else None)
-    return req
+    return "counter" if req.leg("result") else None

@@ -1,14 +1,12 @@
 """Create a dossier exactly once, whether it comes from the plain form or the offline outbox."""
 
-import hashlib
-import json
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.i18n import stored
@@ -17,30 +15,30 @@ from app.models.status import Channel
 from app.models.time import to_local, utcnow
 from app.schemas import flatten_errors
 from app.schemas.dossier import ManifestSchema
-from app.services import catalogue, deadlines, notifications, organisations
+from app.services import catalogue, deadlines, idempotency, notifications, organisations
 from app.services.codes import allocate_code
-from app.services.errors import (
-    BlobsMissing,
-    IdempotencyConflict,
-    Invalid,
-    TooLarge,
-    UnsupportedType,
-)
+from app.services.errors import BlobsMissing, Invalid, TooLarge, UnsupportedType
 from app.services.procedure_fields import validate_fields
 from app.services.uploads import ALLOWED, human_size
 
-
-def payload_hash(clean: dict) -> str:
-    """Hash the validated manifest, so a retry with the same content is recognised."""
-    canonical = json.dumps(clean, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                           default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+# The old name: the department API (services/integration/requests.py) still imports it.
+payload_hash = idempotency.digest
 
 
 def find_by_client_id(client_id: str) -> Dossier | None:
+    """Return the dossier the device's key made, if any."""
     return db.session.execute(
         db.select(Dossier).filter_by(client_id=client_id)
     ).scalar_one_or_none()
+
+
+# A conflict tells the sender who made the dossier its code, so the outbox can offer to keep
+# the server's copy; anybody else is told nothing about it.
+DOSSIER = idempotency.Scope(
+    "dossier", find=find_by_client_id, fingerprint=lambda d: d.payload_hash,
+    message=lambda: _("Mã gửi này đã được dùng cho một hồ sơ khác với nội dung khác. "
+                      "Hồ sơ này chưa được gửi; vui lòng kiểm tra lại."),
+    details=lambda d: {"code": d.code})
 
 
 def validate_manifest(payload: dict) -> tuple[dict, Procedure]:
@@ -110,41 +108,33 @@ def _check_blobs(clean: dict, procedure: Procedure) -> dict[str, Blob]:
     return found
 
 
-def _existing_or_conflict(existing: Dossier | None, digest: str) -> tuple[Dossier, bool] | None:
-    if existing is None:
-        return None
-    if existing.payload_hash != digest:
-        raise IdempotencyConflict(
-            _("Mã gửi này đã được dùng cho một hồ sơ khác với nội dung khác. "
-              "Hồ sơ này chưa được gửi; vui lòng kiểm tra lại."),
-            {"code": existing.code},
-        )
-    return existing, False
-
-
 def create_dossier(
     payload: dict, client_id: str, *, channel: int = Channel.ONLINE, owner_id: int | None = None,
     actor: tuple[str, int | None, str] = ("citizen", None, ""), received: datetime | None = None,
     language: str = "vi",
     organisation=None,  # filed for it: the caller checked the account is an active member
+    sent_from: str = "", may_see: Callable[[Dossier], bool] | None = None,
 ) -> tuple[Dossier, bool]:
-    """Create the dossier for `client_id`, or return the one already made from the same payload.
+    """Create the dossier for `client_id`, or return the one this sender made from the same payload.
 
     `language` is the one the applicant submitted in (not part of the payload: a replay from
     a browser switched to the other language is still the same dossier); messages to them
     are written in it. Counter intake leaves it Vietnamese: the officer's is not theirs.
+    `sent_from` is the sending browser's digest, kept so that its replays are recognised even
+    after the first answer was lost; `may_see` says whether the sender may see an existing
+    dossier (services/idempotency.py: anybody else gets the conflict, never the code).
     """
     client_id = client_id.lower()
-    existing = find_by_client_id(client_id)
     try:
         clean, procedure = validate_manifest(payload)
     except Invalid:
-        if existing is not None:  # a replay that no longer validates is still a different payload
-            _existing_or_conflict(existing, "")
+        # A replay that no longer validates is still a different payload.
+        idempotency.Attempt(DOSSIER, client_id, "", may_see).replay()
         raise
-    digest = payload_hash(clean)
-    if (found := _existing_or_conflict(existing, digest)) is not None:
-        return found
+    digest = idempotency.digest(clean)
+    attempt = idempotency.Attempt(DOSSIER, client_id, digest, may_see)
+    if (found := attempt.replay()) is not None:
+        return found, False
     blobs = _check_blobs(clean, procedure)
 
     received = received or utcnow()
@@ -152,9 +142,12 @@ def create_dossier(
     due = deadlines.due_date(local, procedure.processing_time, procedure.time_unit,
                              procedure.cutoff_hour, deadlines.load_calendar())
     applicant = organisations.applicant_columns(clean, organisation)
-    with db.session.no_autoflush:  # nothing is written until the code is taken, last
+    # Nothing is written until the code is taken, last; a twin that won the race is replayed.
+    # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
+    with attempt.inserting(recheck=lambda: _check_blobs(clean, procedure)) as outcome, \
+            db.session.no_autoflush:
         dossier = Dossier(
-            client_id=client_id, payload_hash=digest, code="",
+            client_id=client_id, payload_hash=digest, code="", sent_from=sent_from,
             procedure=procedure, agency_id=procedure.agency_id,
             **applicant, owner_id=owner_id, channel=int(channel),
             status=Status.SUBMITTED, submitted_at=received, return_method=clean["return_method"],
@@ -173,16 +166,10 @@ def create_dossier(
             actor_label=label, note=stored(_l("Nộp hồ sơ")), created_at=received,
         ))
         # Taking the number locks the day's sequence row (on SQLite, the database's write
-        # lock) until the commit just below: every other submission waits for it, so it is
-        # the last thing done before committing (bench/server.py, submission p95).
+        # lock) until the commit just after: every other submission waits for it, so it is
+        # the last thing done before committing (bench/server.py, submission p95). Losing the
+        # race rolls back to the savepoint, which gives the number back.
         dossier.code = allocate_code(current_app.config["AGENCY_CODE"], local.date())
         notifications.notify_received(dossier)  # in this commit: acknowledged iff it exists
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another request with the same key won the race; answer as a replay would.
-        db.session.rollback()
-        if (found := _existing_or_conflict(find_by_client_id(client_id), digest)) is not None:
-            return found
-        raise
-    return dossier, True
+        outcome.row = dossier
+    return outcome.answer

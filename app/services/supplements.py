@@ -7,16 +7,14 @@ supplements) and reception recording papers brought to the counter.
 from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Blob, Document, Dossier, SupplementRequest
 from app.schemas import flatten_errors
 from app.schemas.supplement import SupplementAnswerSchema
-from app.services import workflow
+from app.services import idempotency, workflow
 from app.services.actors import Actor
-from app.services.errors import BlobsMissing, IdempotencyConflict, Invalid, TooLarge
-from app.services.submissions import payload_hash
+from app.services.errors import BlobsMissing, Invalid, TooLarge
 from app.services.uploads import human_size
 
 
@@ -27,15 +25,10 @@ def by_key(key: str) -> SupplementRequest | None:
     ).scalar_one_or_none()
 
 
-def _replay(dossier: Dossier, key: str, digest: str) -> SupplementRequest | None:
-    """Return the request already answered with `key`, or raise if the key was used otherwise."""
-    existing = by_key(key)
-    if existing is None:
-        return None
-    if existing.dossier_id != dossier.id or existing.answer_hash != digest:
-        raise IdempotencyConflict(_("Mã gửi này đã được dùng cho một lần bổ sung khác. "
-                                    "Lần bổ sung này chưa được gửi; vui lòng kiểm tra lại."))
-    return existing
+ANSWER = idempotency.Scope(
+    "supplement", find=by_key, fingerprint=lambda request: request.answer_hash,
+    message=lambda: _("Mã gửi này đã được dùng cho một lần bổ sung khác. "
+                      "Lần bổ sung này chưa được gửi; vui lòng kiểm tra lại."))
 
 
 def _documents(dossier: Dossier, clean: dict) -> list[Document]:
@@ -63,17 +56,15 @@ def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[Sup
     except ValidationError as exc:
         raise Invalid(_("Phần bổ sung còn thông tin chưa hợp lệ."), flatten_errors(exc.messages)) from exc
     clean["documents"].sort(key=lambda d: (d["sha256"], d["name"]))
-    digest = payload_hash(clean)
-    if (existing := _replay(dossier, key, digest)) is not None:
+    digest = idempotency.digest(clean)
+    # The sender proved this dossier: a key used on another one is a conflict naming nothing.
+    attempt = idempotency.Attempt(ANSWER, key, digest, lambda found: found.dossier_id == dossier.id)
+    if (existing := attempt.replay()) is not None:
         return existing, False
     documents = _documents(dossier, clean)
-    try:
-        request = workflow.answer_supplement(dossier, actor, documents, clean["note"],
-                                             key=key, digest=digest)
-    except (IntegrityError, workflow.Stale):
-        # A twin of this request (same key) may have won the race: answer as a replay would.
-        db.session.rollback()
-        if (existing := _replay(dossier, key, digest)) is not None:
-            return existing, False
-        raise
-    return request, True
+    # A twin of this request (same key) may win the race: its dossier change makes ours stale.
+    # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
+    with attempt.inserting(races=(workflow.Stale,), recheck=lambda: _documents(dossier, clean)) as outcome:
+        outcome.row = workflow.answer_supplement(dossier, actor, documents, clean["note"],
+                                                 key=key, digest=digest)
+    return outcome.answer

@@ -83,7 +83,8 @@ def intake(code: str):
             "return_method": form.get("return_method", "counter"),
         }
         dossier, _created = submissions.create_dossier(
-            manifest, client_id, channel=Channel.COUNTER, actor=actor().as_tuple())
+            manifest, client_id, channel=Channel.COUNTER, actor=actor().as_tuple(),
+            may_see=lambda found: workflow.in_scope(actor(), found))  # staff may open it anyway
         if form.get("accept_now") and dossier.status == Status.SUBMITTED:
             workflow.accept(dossier, actor())
     except DomainError as exc:

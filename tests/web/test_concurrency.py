@@ -45,15 +45,20 @@ def test_fifty_concurrent_submissions_get_gap_free_codes(app, ctx):
 
 
 def test_same_key_racing_makes_one_dossier(app, ctx):
+    """One browser racing itself (two tabs, a double flush): the losers get the winner's code."""
     proc = make_procedure()
     a, b = jpeg_bytes(), jpeg_bytes(color=(9, 9, 9))
-    put_blob(app.test_client(), a)
-    put_blob(app.test_client(), b)
+    browser = app.test_client()
+    put_blob(browser, a)  # uploading the files first names the browser (citizen/sender.py)
+    put_blob(browser, b)
     body, key = manifest(proc, [(0, a), (1, b)]), new_key()
     answers = []
 
     def submit(_i):
-        r = post_dossier(app.test_client(), body, key)
+        tab = app.test_client()
+        with tab.session_transaction() as s, browser.session_transaction() as s0:
+            s.update(s0)
+        r = post_dossier(tab, body, key)
         answers.append((r.status_code, r.json["code"]))
 
     run_threads(submit, 12)
