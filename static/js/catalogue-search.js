@@ -23,6 +23,8 @@ export function enhance(form) {
     event.preventDefault(); // it would only fail (htmx:sendError)
     searchHere(form);
   });
+  // Signal but no way through: the device answers, with a note that says so (app.js leaves
+  // this request's failure to us, so the focus stays in the box).
   form.addEventListener("htmx:sendError", () => searchHere(form));
   const wanted = fromAddress();
   if (!sameSearch(wanted, rendered(results))) {
@@ -93,7 +95,9 @@ function show(results, found, partial) {
   results.querySelector("ul.cards").replaceChildren(...found.map((card) => card.cloneNode(true)));
   results.querySelector("[data-results-count]").textContent =
     _("Tìm thấy %(num)s thủ tục", { num: found.length });
-  results.querySelector("[data-results-offline]").hidden = false;
+  const note = results.querySelector("[data-results-offline]");
+  if (navigator.onLine && note.dataset.unreachable) note.textContent = note.dataset.unreachable;
+  note.hidden = false;
   results.querySelector("[data-results-partial]").hidden = !partial;
   results.querySelector("[data-results-empty]").hidden = found.length > 0;
   results.dataset.local = "1";

@@ -127,3 +127,16 @@ def test_offline_after_an_online_search_uses_the_whole_catalogue_then_the_server
     expect(page.locator(NOTE)).to_be_hidden()
     expect(page.locator("[data-results-count]")).to_have_text("1 thủ tục")
     assert codes(page) == ["2.000635"]
+
+
+def test_server_unreachable_on_a_network_that_seems_up(page, context, catalogue):
+    """Signal but no way through (captive wifi, a server down): the device answers, quietly."""
+    page.goto("/")
+    worker_ready(page)
+    page.goto("/thu-tuc")
+    context.route("**/thu-tuc?*", lambda route: route.abort("internetdisconnected"))
+    page.fill("#q", "ho tich")
+    expect(page.locator(NOTE)).to_have_text("Không kết nối được với máy chủ — kết quả từ danh mục trên máy.")
+    assert codes(page) == ["2.000635"]
+    expect(page.locator("#q")).to_be_focused()  # still typing: nothing took the focus away
+    expect(page.locator("form[data-catalogue-search] .request-error")).to_have_count(0)
