@@ -5,6 +5,7 @@ import os
 from flask import Flask, has_request_context, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import parsing
 from app.config import Config, _secret_key
 from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -47,6 +48,7 @@ def create_app(config: type | object = Config) -> Flask:
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    parsing.register(app)  # bounded ids, clean form values, strict JSON: before any blueprint
 
     from app import (
         auth,  # noqa: F401  (user loader)

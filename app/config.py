@@ -48,6 +48,14 @@ class Config:
     # Werkzeug's hard cap on a request body: a whole dossier plus room for the form fields.
     MAX_CONTENT_LENGTH = MAX_DOSSIER_BYTES + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # Photos from phones are at most ~2048 px a side (4 MP); the header is read before
+    # decoding, so a small PNG claiming 9400x9400 (310 MB decoded) is refused unopened.
+    MAX_IMAGE_PIXELS = _int("MAX_IMAGE_MP", 40) * 1_000_000
+    MAX_DOCUMENTS_PER_DOSSIER = _int("MAX_DOCUMENTS_PER_DOSSIER", 30)
+    MAX_DOCUMENTS_PER_REQUIREMENT = _int("MAX_DOCUMENTS_PER_REQUIREMENT", 10)
+    # A JSON body (a manifest, a postal request) is small; deeper or larger is not ours.
+    MAX_JSON_BYTES = 1024 * 1024
+    MAX_JSON_DEPTH = 32
 
     # Operations: /metrics answers only with this bearer token (unset: 404); JSON log lines.
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

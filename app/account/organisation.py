@@ -31,11 +31,6 @@ def _filters() -> tuple[int | None, str]:
     return (int(status) if status in known else None), request.args.get("q", "")[:40]
 
 
-def _int(value: str | None) -> int:
-    text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 10 else 0
-
-
 def _page(org, status: int = 200, **extra):
     state, q = _filters()
     return render_template("account/organisation.html", org=org,
@@ -149,7 +144,7 @@ def add_address(org_id: int):
 def bulk_postal(org_id: int):
     """Ask for postal return of several dossiers at once, to one saved address."""
     org = _org(org_id)
-    address = organisations.address(org, _int(request.form.get("address")))
+    address = organisations.address(org, request.form.get("address", 0, type=int))  # bounded: parsing.py
     batch_key = request.form.get("client_id", "")
     try:
         uuid.UUID(batch_key)

@@ -1,10 +1,23 @@
 """The dossier manifest: what the PWA posts and what the plain form is turned into."""
 
 import re
+from collections import Counter
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
+from flask import current_app
+from flask_babel import gettext
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from app.i18n import N_
+from app.schemas.bounded import DbInteger, WholeItems
 from app.services.identity import check_personal_id, normalise_phone
 
 REQUIRED = {"required": N_("Vui lòng nhập thông tin này."), "null": N_("Vui lòng nhập thông tin này.")}
@@ -62,7 +75,7 @@ class ApplicantSchema(Trimmed):
 
 
 class DocumentRefSchema(Schema):
-    requirement = fields.Integer(required=True, error_messages=REQUIRED)
+    requirement = DbInteger(required=True, error_messages=REQUIRED)
     sha256 = fields.String(
         required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
         error_messages=REQUIRED,
@@ -82,7 +95,7 @@ class ManifestSchema(Schema):
         data_key="fields", keys=fields.String(), values=fields.Raw(allow_none=True),
         load_default=dict,
     )
-    documents = fields.List(fields.Nested(DocumentRefSchema), load_default=list)
+    documents = WholeItems(fields.Nested(DocumentRefSchema), load_default=list)
     return_method = fields.String(
         load_default="counter",
         validate=validate.OneOf(["counter", "post", "electronic"],
@@ -104,6 +117,16 @@ class ManifestSchema(Schema):
         if data.get("organisation") is None:
             data.pop("organisation", None)
         return data
+
+    @validates_schema
+    def _document_caps(self, data, **_):
+        # A schema check, so the documents stay in valid_data and are judged one by one too.
+        documents, config = data.get("documents") or [], current_app.config
+        most, most_each = config["MAX_DOCUMENTS_PER_DOSSIER"], config["MAX_DOCUMENTS_PER_REQUIREMENT"]
+        if len(documents) > most:
+            raise ValidationError(gettext("Một hồ sơ có tối đa %(max)d tệp.", max=most), "documents")
+        if max(Counter(d["requirement"] for d in documents).values(), default=0) > most_each:
+            raise ValidationError(gettext("Mỗi giấy tờ có tối đa %(max)d tệp.", max=most_each), "documents")
 
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

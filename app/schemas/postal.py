@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 
 from app.i18n import N_
 from app.models.postal import DIRECTIONS
+from app.schemas.bounded import DbInteger
 from app.schemas.dossier import REQUIRED, Trimmed, text
 from app.services.identity import normalise_phone
 from app.services.places import ward_in_province, wards
@@ -20,8 +21,8 @@ class PostalRequestSchema(Trimmed):
     email = fields.Email(load_default="", validate=validate.Length(max=255),
                          error_messages={"invalid": N_("Địa chỉ email không hợp lệ.")})
     street = text(255)
-    province = fields.Integer(required=True, strict=False, error_messages=CODE)
-    ward = fields.Integer(required=True, strict=False, error_messages=CODE)
+    province = DbInteger(required=True, strict=False, error_messages=CODE)
+    ward = DbInteger(required=True, strict=False, error_messages=CODE)
     note = text(500, required=False, load_default="")
 
     @validates("phone")

@@ -3,6 +3,7 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.i18n import N_
+from app.schemas.bounded import DbInteger
 from app.schemas.dossier import REQUIRED
 
 
@@ -10,10 +11,10 @@ class RatingSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    level = fields.Integer(
+    level = DbInteger(
         required=True, error_messages=REQUIRED | {"invalid": N_("Vui lòng chọn mức độ hài lòng.")},
         validate=validate.OneOf([1, 2, 3], error=N_("Vui lòng chọn mức độ hài lòng.")),
     )
     comment = fields.String(load_default="", validate=validate.Length(
         max=1000, error=N_("Tối đa {max} ký tự.")))
-    officer = fields.Integer(load_default=None, allow_none=True)
+    officer = DbInteger(load_default=None, allow_none=True)

@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from app.i18n import N_
 from app.models import Role
+from app.schemas.bounded import DbInteger
 from app.schemas.dossier import REQUIRED
 
 STATUS_CHOICES = ["open", "all", *[str(n) for n in range(1, 11)]]
@@ -24,13 +25,13 @@ class Lenient(Schema):
 
 class QueueArgsSchema(Lenient):
     status = fields.String(load_default="open", validate=validate.OneOf(STATUS_CHOICES))
-    agency = fields.Integer(load_default=None)
-    procedure = fields.Integer(load_default=None)
-    channel = fields.Integer(load_default=None, validate=validate.OneOf([1, 2, 3]))
+    agency = DbInteger(load_default=None)
+    procedure = DbInteger(load_default=None)
+    channel = DbInteger(load_default=None, validate=validate.OneOf([1, 2, 3]))
     overdue = fields.Boolean(load_default=False)
     soon = fields.Boolean(load_default=False)
     q = fields.String(load_default="", validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page = DbInteger(load_default=1, validate=validate.Range(min=1, max=100000))
 
 
 def parse_queue_args(args) -> dict:
@@ -56,22 +57,21 @@ class UserSchema(Lenient):
     name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=255))
     role = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf(
         [r.value for r in Role], error=N_("Vai trò không hợp lệ.")))
-    agency_id = fields.Integer(load_default=None, error_messages=INVALID)
+    agency_id = DbInteger(load_default=None, error_messages=INVALID)
     password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(
         min=10, max=200, error=N_("Mật khẩu cần từ {min} đến {max} ký tự.")))
 
 
 class ProcedureSchema(Lenient):
     name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=500))
-    processing_time = fields.Integer(required=True, error_messages=REQUIRED | INVALID,
-                                     validate=validate.Range(min=0, max=365, error=N_(
-                                         "Từ {min} đến {max}.")))
+    processing_time = DbInteger(required=True, error_messages=REQUIRED | INVALID,
+                                validate=validate.Range(min=0, max=365, error=N_("Từ {min} đến {max}.")))
     time_unit = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf(
         ["working_day", "day", "hour"], error=N_("Đơn vị thời gian không hợp lệ.")))
-    cutoff_hour = fields.Integer(load_default=None, error_messages=INVALID,
-                                 validate=validate.Range(min=0, max=23, error=N_("Từ {min} đến {max}.")))
-    fee = fields.Integer(load_default=0, error_messages=INVALID,
-                         validate=validate.Range(min=0, error=N_("Không được âm.")))
+    cutoff_hour = DbInteger(load_default=None, error_messages=INVALID,
+                            validate=validate.Range(min=0, max=23, error=N_("Từ {min} đến {max}.")))
+    fee = DbInteger(load_default=0, error_messages=INVALID,
+                    validate=validate.Range(min=0, error=N_("Không được âm.")))
     postal_allowed = fields.Boolean(load_default=False)
     active = fields.Boolean(load_default=False)
 

@@ -3,6 +3,7 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.i18n import N_
+from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED
 
 
@@ -15,14 +16,14 @@ class SupplementDocumentSchema(Schema):
         validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
     )
     name = fields.String(load_default="", validate=validate.Length(max=255))
-    requirement = fields.Integer(load_default=None, allow_none=True)
+    requirement = DbInteger(load_default=None, allow_none=True)
 
 
 class SupplementAnswerSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    documents = fields.List(
+    documents = WholeItems(
         fields.Nested(SupplementDocumentSchema), required=True, error_messages=REQUIRED,
         validate=validate.Length(min=1, max=30, error=N_("Cần từ 1 đến 30 tệp bổ sung.")),
     )

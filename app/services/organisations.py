@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Dossier, Membership, Organisation, SavedAddress, User
 from app.models.organisation import ACTIVE
 from app.models.time import utcnow
+from app.schemas.bounded import to_int
 from app.services import memberships
 from app.services.errors import Invalid, NotFound
 from app.services.identity import check_tax_code
@@ -82,8 +83,7 @@ def filing_for(user: User | None, chosen) -> Organisation | None:
     """
     if chosen in (None, "", 0, "0"):
         return None
-    text = str(chosen).strip()
-    org_id = int(text) if text.isdigit() and len(text) <= 10 else 0
+    org_id = to_int(chosen, 0) if isinstance(chosen, int | str) else 0  # "²" is a digit to isdigit
     if 0 < org_id <= MAX_ID and user is not None and memberships.is_member(user.id, org_id):
         return db.session.get(Organisation, org_id)
     message = _("Bạn không (còn) là thành viên của tổ chức này. Hãy chọn nộp với tư cách cá nhân, "

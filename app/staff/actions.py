@@ -21,8 +21,7 @@ from app.staff.dossier import render_dossier
 
 def _version() -> int | None:
     """The version the officer's page was drawn from (a stale one is refused by workflow)."""
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+    return request.form.get("version", type=int)  # None when missing or not a number
 
 
 def _note() -> str:
