@@ -5,6 +5,7 @@ from (`rules.check`), and the database's version column refuses the second write
 both read the same version; either way the loser gets `Stale` and nothing is written.
 """
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -36,7 +37,8 @@ def record(dossier: Dossier, actor: Actor, to: Status, note, at: datetime, *,
         actor_id=actor.id, actor_label=stored(actor.label), note=stored(note)[:2000], created_at=at,
     ))
     if notice is not None:  # keyed by the version: a replay of this transition queues nothing more
-        notifications.notify(dossier, notice, str(dossier.version), **context)
+        with stale_guard(dossier.id):  # its queries autoflush the dossier's changes
+            notifications.notify(dossier, notice, str(dossier.version), **context)
     dossier.status = int(to)
     if commit:  # a caller batching several dossiers (a waybill import) commits them at once
         commit_or_stale(dossier.id)
@@ -45,8 +47,15 @@ def record(dossier: Dossier, actor: Actor, to: Status, note, at: datetime, *,
 
 def commit_or_stale(dossier_id: int) -> None:
     """Commit; if someone else's change landed between our read and our write, raise Stale."""
-    try:
+    with stale_guard(dossier_id):
         db.session.commit()
+
+
+@contextmanager
+def stale_guard(dossier_id: int):
+    """Turn a version clash found by any flush (a commit, or a query's autoflush) into Stale."""
+    try:
+        yield
     except StaleDataError:
         db.session.rollback()
         raise stale_error(dossier_id) from None
