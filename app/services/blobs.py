@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.blob import Blob
 from app.models.time import utcnow
-from app.services.errors import HashMismatch
+from app.services.errors import HashMismatch, TooLarge
 from app.services.sql import insert
-from app.services.uploads import CleanFile, inspect
+from app.services.uploads import CleanFile, human_size, inspect
 
 
 class FolderStore:
@@ -131,9 +131,30 @@ class Received:
     media_type: str
 
 
-def receive_blob(claimed_sha256: str, data: bytes) -> tuple[Received, bool]:
-    """Verify and keep one uploaded blob (the PUT /api/v1/blobs/<sha256> path)."""
-    actual = sha256_hex(data)
+CHUNK = 64 * 1024
+
+
+def read_limited(stream, limit: int) -> tuple[bytes, str]:
+    """Read an upload in chunks, hashing as it comes; TooLarge as soon as it passes `limit`.
+
+    Stops reading at limit + 1 bytes, whatever Content-Length said or did not say (chunked
+    transfer), so a 50 MB body costs at most `limit` bytes of memory and time.
+    """
+    digest, data = hashlib.sha256(), bytearray()
+    while chunk := stream.read(min(CHUNK, limit + 1 - len(data))):
+        data += chunk
+        if len(data) > limit:
+            raise TooLarge(_("Tệp quá lớn; mỗi tệp tối đa %(max)s.", max=human_size(limit)))
+        digest.update(chunk)
+    return bytes(data), digest.hexdigest()
+
+
+def receive_blob(claimed_sha256: str, data: bytes, actual: str | None = None) -> tuple[Received, bool]:
+    """Verify and keep one uploaded blob (the PUT /api/v1/blobs/<sha256> path).
+
+    `actual`, when given, is the SHA-256 of `data` computed while it was read.
+    """
+    actual = actual or sha256_hex(data)
     if actual != claimed_sha256:
         raise HashMismatch(
             _("Nội dung tệp không khớp mã SHA-256 đã khai báo; tệp có thể bị hỏng khi gửi."),

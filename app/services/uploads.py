@@ -1,8 +1,9 @@
 """Judge an uploaded file by its content and make it safe to keep.
 
-Only PDF, JPEG and PNG are accepted, whatever the file is called. Images must decode
-(Pillow's decompression-bomb guard applies) and lose their location metadata; JPEGs are
-cleaned without re-encoding so the photo keeps its quality.
+Only PDF, JPEG and PNG are accepted, whatever the file is called. An image's pixel count is
+read from its header and refused past MAX_IMAGE_PIXELS before anything is decoded; then it
+must decode and lose its location metadata; JPEGs are cleaned without re-encoding so the
+photo keeps its quality.
 """
 
 import io
@@ -11,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 
 import filetype
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from PIL import Image
 
@@ -18,6 +20,7 @@ from app.services.errors import TooLarge, UnsupportedType
 
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpeg", "image/png": "png"}
 GPS_IFD = 0x8825
+MAX_IMAGE_PIXELS = 40_000_000  # without an app (scripts): the configured default
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,26 @@ def inspect(data: bytes, max_bytes: int, name: str = "") -> CleanFile:
     return CleanFile(_clean_image(data, media_type, label), media_type)
 
 
+class _TooManyPixels(Exception):
+    """Raised inside the decode `try`, turned into TooLarge with the size the header gave."""
+
+
+def _max_pixels() -> int:
+    return current_app.config.get("MAX_IMAGE_PIXELS", MAX_IMAGE_PIXELS) if has_app_context() \
+        else MAX_IMAGE_PIXELS
+
+
 def _clean_image(data: bytes, media_type: str, label: str) -> bytes:
-    """Decode the image fully, then strip location metadata."""
+    """Check the size in the header, decode the image fully, then strip location metadata."""
     broken = UnsupportedType(_("%(name)s là ảnh bị hỏng, không mở được.", name=label))
+    width = height = 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size  # from the header: nothing is decoded yet
+                if width * height > _max_pixels():
+                    raise _TooManyPixels
                 # JPEG: entropy-decode every scan but output grey at 1/8 scale. Broken or
                 # truncated data fails exactly as a full decode does (tried on 300 randomly
                 # damaged photos, same ones caught), without the full-size inverse DCT and
@@ -72,14 +88,20 @@ def _clean_image(data: bytes, media_type: str, label: str) -> bytes:
                 exif = img.getexif()
                 has_gps = GPS_IFD in exif and bool(exif.get_ifd(GPS_IFD))
                 fmt = img.format
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UnsupportedType(_("%(name)s có kích thước ảnh quá lớn.", name=label)) from exc
+    except (_TooManyPixels, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        size = f"{width}×{height}" if width else "?"
+        raise TooLarge(_("%(name)s có kích thước ảnh quá lớn (%(size)s điểm ảnh); tối đa %(max)s "
+                         "triệu điểm ảnh. Hãy chụp lại hoặc thu nhỏ ảnh.", name=label, size=size,
+                         max=_max_pixels() // 1_000_000)) from exc
     except Exception as exc:  # Pillow raises many kinds for broken files
         raise broken from exc
-    if fmt == "JPEG":
-        return _strip_jpeg_location(data, exif if has_gps else None)
-    if fmt == "PNG" and (has_gps or b"iTXt" in data or b"eXIf" in data):
-        return _resave_png(data)
+    try:
+        if fmt == "JPEG":
+            return _strip_jpeg_location(data, exif if has_gps else None)
+        if fmt == "PNG" and (has_gps or b"iTXt" in data or b"eXIf" in data):
+            return _resave_png(data)
+    except Exception as exc:  # metadata Pillow read but cannot write back: refuse, never 500
+        raise broken from exc
     return data
 
 
@@ -96,15 +118,29 @@ def _strip_jpeg_location(data: bytes, exif) -> bytes:
         payload = segment[4:]
         if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
             if exif is not None:
-                del exif[GPS_IFD]
-                body = b"Exif\x00\x00" + exif.tobytes()
-                segment = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+                segment = _exif_without_location(exif)
         elif marker == 0xE1 and payload.startswith(b"http://ns.adobe.com/xap/"):
             segment = b""  # XMP may carry GPS too, and nothing in it is needed
         out += segment
         pos += 2 + length
     out += data[pos:]
     return bytes(out)
+
+
+def _exif_without_location(exif) -> bytes:
+    """The EXIF segment without its GPS block; no segment at all if Pillow cannot write it back.
+
+    A tag stored with another type than the standard's (an Orientation of 70000 as LONG) reads
+    fine but fails to pack as SHORT (struct.error): the photo then keeps no EXIF, never its GPS.
+    """
+    del exif[GPS_IFD]
+    try:
+        body = b"Exif\x00\x00" + exif.tobytes()
+    except (struct.error, ValueError, TypeError, OverflowError):
+        return b""
+    if len(body) + 2 > 0xFFFF:
+        return b""
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
 
 
 def _resave_png(data: bytes) -> bytes:

@@ -68,7 +68,7 @@ def test_truncated_jpeg_is_refused():
 def test_decompression_bomb_is_refused():
     buf = io.BytesIO()
     Image.new("1", (20000, 20000)).save(buf, format="PNG")  # tiny file, 400 MP when decoded
-    with pytest.raises(UnsupportedType, match="quá lớn"):
+    with pytest.raises(TooLarge, match="quá lớn"):
         inspect(buf.getvalue(), MB)
 
 
