@@ -4,6 +4,7 @@ from app.models.blob import Blob
 from app.models.catalogue import Agency, Procedure, Requirement
 from app.models.dossier import Document, Dossier, StatusEvent
 from app.models.holiday import Holiday
+from app.models.integration import AgencyRequest, ApiToken, ChangeCounter, DossierChange
 from app.models.notification import Notification
 from app.models.organisation import Membership, Organisation, SavedAddress
 from app.models.postal import PostalRequest
@@ -15,7 +16,8 @@ from app.models.supplement import SupplementRequest
 from app.models.user import Role, User
 
 __all__ = [
-    "Agency", "Blob", "Channel", "DailySequence", "Document", "Dossier", "Holiday", "Level", "Notification",
+    "Agency", "AgencyRequest", "ApiToken", "Blob", "ChangeCounter", "Channel", "DailySequence",
+    "Document", "Dossier", "DossierChange", "Holiday", "Level", "Notification",
     "Membership", "Organisation", "PostalRequest", "Procedure", "Rating", "Requirement", "Role",
     "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User", "UserSession",
 ]

@@ -18,6 +18,7 @@ from app.schemas.dossier import ManifestSchema
 from app.services import catalogue, deadlines, idempotency, notifications, organisations
 from app.services.codes import allocate_code
 from app.services.errors import BlobsMissing, Invalid, TooLarge, UnsupportedType
+from app.services.integration.changes import changed
 from app.services.procedure_fields import validate_fields
 from app.services.uploads import ALLOWED, human_size
 
@@ -171,5 +172,6 @@ def create_dossier(
         # race rolls back to the savepoint, which gives the number back.
         dossier.code = allocate_code(current_app.config["AGENCY_CODE"], local.date())
         notifications.notify_received(dossier)  # in this commit: acknowledged iff it exists
+        changed(dossier, "dossier.created", channel=int(channel), actor_kind=kind)
         outcome.row = dossier
     return outcome.answer

@@ -23,6 +23,7 @@ from app.staff import (  # noqa: E402,F401
     admin_agencies,
     admin_catalogue,
     admin_requirements,
+    admin_tokens,
     admin_users,
     apology,
     dossier,

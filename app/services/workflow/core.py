@@ -18,6 +18,7 @@ from app.models.time import to_local, utcnow
 from app.services import notifications
 from app.services.actors import Actor
 from app.services.errors import Invalid
+from app.services.integration.changes import changed
 from app.services.workflow.rules import check, stale_error
 
 
@@ -39,6 +40,9 @@ def record(dossier: Dossier, actor: Actor, to: Status, note, at: datetime, *,
     if notice is not None:  # keyed by the version: a replay of this transition queues nothing more
         with stale_guard(dossier.id):  # its queries autoflush the dossier's changes
             notifications.notify(dossier, notice, str(dossier.version), **context)
+    # For the change feed and webhooks, numbered in the commit (services/integration/changes.py).
+    changed(dossier, "dossier.status_changed" if int(to) != dossier.status else "dossier.updated",
+            from_status=dossier.status, to_status=int(to), actor_kind=actor.kind)
     dossier.status = int(to)
     if commit:  # a caller batching several dossiers (a waybill import) commits them at once
         commit_or_stale(dossier.id)
@@ -66,6 +70,8 @@ def attach(dossier: Dossier, documents: list[Document], round_: str) -> None:
     for doc in documents:
         doc.dossier_id, doc.round = dossier.id, round_
         db.session.add(doc)
+    if documents:
+        changed(dossier, "dossier.document_added", round=round_, documents=len(documents))
 
 
 def local_day(at: datetime) -> date:

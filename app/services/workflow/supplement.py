@@ -11,6 +11,7 @@ from app.models.time import utcnow
 from app.services import deadlines
 from app.services.actors import Actor
 from app.services.errors import Invalid
+from app.services.integration.changes import changed
 from app.services.workflow.core import attach, local_day, record
 from app.services.workflow.rules import check
 
@@ -30,8 +31,8 @@ def request_supplement(dossier: Dossier, actor: Actor, items: str, deadline: dat
     dossier.supplement_count += 1
     request = SupplementRequest(
         dossier_id=dossier.id, number=dossier.supplement_count, items=items.strip()[:4000],
-        deadline=deadline, from_status=dossier.status, requested_by_id=actor.id,
-        requested_by_label=actor.label, requested_at=at)
+        deadline=deadline, from_status=dossier.status, requested_at=at, requested_by_label=actor.label,
+        requested_by_id=actor.id if actor.kind == "user" else None)  # an account, never a token
     db.session.add(request)
     if dossier.accepted_at is not None:  # before acceptance no clock runs yet
         dossier.clock_stopped_on = local_day(at)
@@ -69,6 +70,7 @@ def answer_supplement(dossier: Dossier, actor: Actor, documents: list[Document],
     n = len(documents)
     text = (_l("Đã bổ sung %(n)s tệp. %(note)s", n=n, note=request.answer_note) if request.answer_note
             else _l("Đã bổ sung %(n)s tệp", n=n))
+    changed(dossier, "dossier.supplement_answered", number=request.number, files=n)
     # Back to where it was, but news of its own: not a second "accepted" (or "received").
     record(dossier, actor, Status(request.from_status), text, at, notice="supplement_received", files=n)
     return request

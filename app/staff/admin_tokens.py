@@ -1,0 +1,49 @@
+"""Admin: tokens of the department API, per agency: issue (shown once), last use, revoke."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import Agency, Role
+from app.services.errors import DomainError
+from app.services.integration import tokens
+from app.staff import bp
+from app.staff.access import roles_required
+
+
+def _render(values: dict, errors: dict, status: int = 200, message: str | None = None, issued=None):
+    agencies = db.session.execute(
+        db.select(Agency).order_by(Agency.is_centre.desc(), Agency.name)).scalars().all()
+    return render_template("staff/admin/api_tokens.html", groups=tokens.by_agency(), agencies=agencies,
+                           values=values, errors=errors, message=message, issued=issued), status
+
+
+@bp.get("/quan-tri/ma-truy-cap")
+@roles_required(Role.ADMIN)
+def api_tokens():
+    """List the API tokens of every agency, with the form to issue one."""
+    return _render({"scopes": ["read"]}, {})
+
+
+@bp.post("/quan-tri/ma-truy-cap")
+@roles_required(Role.ADMIN)
+def issue_api_token():
+    """Issue a token and show it on this page, once (never in a cookie or a redirect)."""
+    values = {"agency_id": request.form.get("agency_id", ""), "name": request.form.get("name", ""),
+              "scopes": request.form.getlist("scopes")}
+    try:
+        issued = tokens.issue(request.form.get("agency_id", type=int), values["name"], values["scopes"],
+                              current_user.email or current_user.name)
+    except DomainError as exc:
+        return _render(values, exc.details or {}, exc.status, exc.message)
+    return _render({"scopes": ["read"]}, {}, issued=issued)
+
+
+@bp.post("/quan-tri/ma-truy-cap/<int:token_id>/thu-hoi")
+@roles_required(Role.ADMIN)
+def revoke_api_token(token_id: int):
+    """Revoke a token: its next request is refused."""
+    token = tokens.revoke(token_id)
+    flash(_("Đã thu hồi mã “%(name)s” của %(agency)s.", name=token.name, agency=token.agency.name))
+    return redirect(url_for("staff.api_tokens"), 303)
