@@ -4,7 +4,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import jsonify
 
-from app.api import bp
+from app.api import agency_openapi, bp
 from app.schemas.dossier import ManifestSchema
 from app.schemas.postal import PostalRequestSchema
 from app.schemas.rating import RatingSchema
@@ -152,6 +152,7 @@ def build_spec() -> dict:
              "200": {"description": "same key and payload: the existing rating"}},
             {"409": "already_rated, not_rateable yet, or idempotency_conflict",
              "422": "invalid level or comment"})})
+    agency_openapi.describe(spec)
     return spec.to_dict()
 
 
