@@ -4,7 +4,11 @@
 // What it promises (DESIGN.md, "Offline-first"):
 // - the app shell, the catalogue and every procedure's form open with no signal (rule 7);
 // - nothing person-specific is ever stored here: receipts, status pages, staff pages and
-//   API answers other than the public catalogue go to the network only;
+//   API answers other than the public catalogue go to the network only, and even a public
+//   page is kept only as rendered for nobody (`X-Signed-In: 0`, app/pwa/device.py): a copy
+//   rendered for a signed-in person carries their name, organisation or identity, and would
+//   be served to the next person on the phone. (Whose things the page then shows is read
+//   from a cookie, static/js/owner.js, so a kept page serves every person alike.)
 // - a new version waits until the page, at a quiet moment, asks it to take over (rule 8).
 // The outbox does not live here: the page drives sync (rule 5); a `sync` event only
 // tells open pages to flush.
@@ -23,6 +27,7 @@ const PUBLIC_PAGES = [
   /^\/hop-thu-di$/, /^\/ho-so-cua-toi$/, /^\/offline$/,
 ];
 const isPublicPage = (path) => PUBLIC_PAGES.some((re) => re.test(path));
+const forNobody = (response) => response.headers.get("X-Signed-In") === "0";
 // Stored responses vary on Accept-Encoding and HX-Request; any stored copy will do.
 const ANY = { ignoreVary: true };
 // What the worker fetches on its own (install, warming the catalogue) goes without cookies:
@@ -60,7 +65,11 @@ self.addEventListener("activate", (event) => {
 async function carryOver(from, to) {
   for (const request of await from.keys()) {
     if (new URL(request.url).pathname === WARMED) continue; // so the new version re-warms
-    if (!(await to.match(request, ANY))) await to.put(request, await from.match(request, ANY));
+    const kept = await from.match(request, ANY);
+    // A page an older version kept from a signed-in visit: not carried (the catalogue re-warms).
+    const page = (kept.headers.get("Content-Type") || "").startsWith("text/html");
+    if (page && !forNobody(kept)) continue;
+    if (!(await to.match(request, ANY))) await to.put(request, kept);
   }
 }
 
@@ -110,7 +119,7 @@ async function networkThenCache(request, key) {
 async function page(event, url) {
   const keep = isPublicPage(url.pathname) && !url.search;
   const network = fetch(event.request).then(async (response) => {
-    if (keep && response.ok && response.type === "basic" && !response.redirected &&
+    if (keep && response.ok && response.type === "basic" && !response.redirected && forNobody(response) &&
         (response.headers.get("Content-Type") || "").startsWith("text/html")) {
       await (await caches.open(PAGES)).put(url.pathname, response.clone());
     }
@@ -165,7 +174,7 @@ async function warm(force) {
   }
   for (const url of urls) {
     const response = await fetch(url, ANONYMOUS); // offline again: throw, and try on the next page
-    if (response.ok && !response.redirected) await cache.put(url, response);
+    if (response.ok && !response.redirected && forNobody(response)) await cache.put(url, response);
   }
   await cache.put(WARMED, new Response(String(Date.now())));
   for (const client of await self.clients.matchAll()) client.postMessage({ type: "warmed" });

@@ -34,4 +34,4 @@ def parse_body():
     return None
 
 
-from app.api import agency, blobs, dossiers, meta, postal, ratings, supplements  # noqa: E402,F401
+from app.api import agency, blobs, device, dossiers, meta, postal, ratings, supplements  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from flask import jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.account.current import filing_for, owner_id
 from app.api import bp
@@ -12,7 +13,7 @@ from app.extensions import limiter
 from app.models import Dossier
 from app.models.status import status_labels
 from app.schemas.dossier import is_uuid
-from app.services import submissions, tracking
+from app.services import device, submissions, tracking
 from app.services.tracking import Tracked, access_token, track_limit
 
 
@@ -32,6 +33,10 @@ def dossier_summary(dossier: Dossier | Tracked) -> dict:
     }
 
 
+def _signed_in():
+    return current_user if current_user.is_authenticated else None
+
+
 @bp.post("/dossiers")
 def create_dossier():
     """Create a dossier from a manifest of blob hashes, exactly once per Idempotency-Key."""
@@ -43,9 +48,10 @@ def create_dossier():
     if not isinstance(payload, dict):
         return api_error(400, "invalid_json", _("Nội dung gửi lên không phải JSON hợp lệ."))
     # The account the device queued this under (if any) is a claim the session must back:
-    # a replay after the session ended would otherwise file the dossier as anonymous.
+    # a replay after the session ended would otherwise file the dossier as anonymous, or in
+    # the account of whoever signed in next on that phone (services/device.claim_matches).
     claimed = payload.pop("account", None)
-    if claimed is not None and claimed != owner_id():
+    if claimed is not None and not device.claim_matches(claimed, _signed_in()):
         return api_error(401, "signin_required",
                          _("Hồ sơ này được lưu khi bạn đang đăng nhập. Vui lòng đăng nhập lại "
                            "để hồ sơ được gửi vào đúng tài khoản của bạn."))

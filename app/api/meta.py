@@ -112,6 +112,17 @@ def build_spec() -> dict:
         "responses": {"200": {"description": "found"}, "404": _err("no dossier matches the pair"),
                       "429": _err("too many lookups")},
     }})
+    spec.path(path="/api/v1/device/owners", operations={"post": {
+        "summary": "Which of the account ids a device's old records name is the account signed in",
+        "requestBody": _json({"type": "object", "required": ["accounts"], "additionalProperties": False,
+                              "properties": {"accounts": {"type": "array", "maxItems": 50,
+                                                          "items": {"type": "integer"}}}}),
+        "responses": {"200": _json({"type": "object", "properties": {
+                          "owner": {"type": "string", "description": "the account's device tag, or empty"},
+                          "mine": {"type": "array", "items": {"type": "integer"}}}}) | {
+                          "description": "the ids that are the signed-in account's (none when nobody is)"},
+                      "422": _err("not a list of at most 50 integers")},
+    }})
     spec.path(path="/api/v1/dossiers/{code}/postal-requests", parameters=[CODE, KEY], operations={
         "post": _citizen_write(
             "Ask for the result (or the originals) by post, exactly once",

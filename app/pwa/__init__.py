@@ -72,4 +72,4 @@ def _documents_reachable() -> None:
     documents.has("0" * 64)  # object storage: one HEAD request answers
 
 
-from app.pwa import worker  # noqa: E402,F401  (manifest and service worker routes)
+from app.pwa import device, worker  # noqa: E402,F401  (owner cookie; manifest and service worker routes)

@@ -87,7 +87,7 @@ async function submit(form, draft, control) {
   const item = toItem(form, draft);
   await outbox.enqueue(item);
   control.sent = true;
-  await drafts.remove(draft.key);
+  await drafts.remove(draft.key, draft.owner);
   form.removeAttribute("data-dirty");
   if (!navigator.onLine) {
     queuedPanel(form, item.id);
@@ -156,9 +156,11 @@ function toItem(form, draft) {
       return_method: values.return_method || "counter",
       // Filing for an organisation (its id): the server checks the membership again.
       organisation: values.organisation ? Number(values.organisation) : undefined,
-      // Queued while signed in: it must land in that account, so a replay after the session
-      // ended is refused (401) until the person signs in again, never filed as anonymous.
-      account: document.body.dataset.account ? Number(document.body.dataset.account) : undefined } },
+      // Queued while signed in: it must land in that account (its device tag, owner.js), so a
+      // replay after the session ended, or under someone else's, is refused (401) until the
+      // person signs in again, never filed as anonymous or in another account.
+      account: draft.owner || undefined } },
+    owner: draft.owner,
     form: { procedure: draft.procedure, path: location.pathname, values, files },
     context: { procedure: draft.procedure, secret: applicant.phone || applicant.id_number },
   };
@@ -172,5 +174,6 @@ function fromItem(item, key) {
   for (const [req, list] of Object.entries(item.form.files)) {
     files[req] = list.map((f) => ({ ...f, bytes: bytes.get(f.sha256) }));
   }
-  return { key, client_id: item.id, procedure: item.form.procedure, values: { ...item.form.values }, files };
+  return { key, owner: item.owner || "", client_id: item.id, procedure: item.form.procedure,
+    values: { ...item.form.values }, files };
 }

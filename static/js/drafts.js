@@ -2,19 +2,33 @@
 // closing the app, losing power or an update never costs them their work (DESIGN rule 1).
 //
 // draft = { key: "apply:<procedure>" (a new dossier) or "item:<id>" (fixing a queued one),
-//           client_id, procedure, values: { field name: value },
+//           owner (owner.js: whose it is), client_id, procedure, values: { field name: value },
 //           files: { requirement id: [{ sha256, name, type, size, original_size, bytes }] } }
+// Each owner has their own draft of a form: stored under owner.key(key), so one person's
+// draft is never shown to, nor overwritten by, the next person on the phone.
 import * as store from "./store.js";
+import * as owner from "./owner.js";
 import { uuid } from "./bytes.js";
 
 const NOT_SAVED = new Set(["csrf_token", "client_id"]);
 
-export const load = (key) => store.get("drafts", key);
-export const save = (draft) => store.put("drafts", { ...draft, updated_at: Date.now() });
-export const remove = (key) => store.remove("drafts", key);
+// The current owner's draft of `key`, or undefined.
+export async function load(key) {
+  const who = owner.current();
+  const draft = await store.get("drafts", owner.key(key, who));
+  return owner.mine(draft, who) ? { ...draft, key } : undefined;
+}
+
+// Saved for the owner it was loaded for, even if someone else signed in meanwhile (another tab).
+export function save(draft) {
+  const who = draft.owner === undefined ? owner.current() : draft.owner;
+  return store.put("drafts", { ...draft, key: owner.key(draft.key, who), owner: who, updated_at: Date.now() });
+}
+
+export const remove = (key, who = owner.current()) => store.remove("drafts", owner.key(key, who));
 
 export function fresh(key, procedure) {
-  return { key, client_id: uuid(), procedure, values: {}, files: {} };
+  return { key, owner: owner.current(), client_id: uuid(), procedure, values: {}, files: {} };
 }
 
 export function readValues(form) {

@@ -1,6 +1,7 @@
 // Entry point for script-enhanced pages (loaded as a module, so it is deferred). Without
 // what the offline features need, it does nothing and the plain HTML forms work as they are.
 import * as outbox from "./outbox.js";
+import * as owner from "./owner.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import * as update from "./update.js";
@@ -14,8 +15,12 @@ const able = self.indexedDB && self.crypto && crypto.subtle && self.fetch && sel
 if (able) {
   document.documentElement.classList.add("offline-ready");
   sync.onSent("dossier", (item, result) => myDossiers()
-    .then((m) => m.remember(result, item.context && item.context.secret)));
+    .then((m) => m.remember(result, item.context && item.context.secret, item.owner || "")));
+  // Someone else signed in or out (another tab, an ended session): nothing of the previous
+  // person's may stay on screen or in memory here, so the page starts over (owner.js).
+  owner.watch(() => location.reload());
   sync.start();
+  legacyOwners().catch(() => null);
   update.register();
   outbox.on("change", badge);
   addEventListener("online", connectivity);
@@ -44,6 +49,13 @@ function init() {
   update.recheck();
   connectivity();
   badge();
+}
+
+// Records from before storage v3 that an account made (migrations.js) wait for that account:
+// once signed in, the page asks the server whether it is the one, and they come back.
+async function legacyOwners() {
+  if (!owner.current() || !(await store.get("meta", "legacy-owners"))) return;
+  if (await (await import("./legacy-owners.js")).claim()) sync.flush({ signin: true });
 }
 
 // A lookup made on /tra-cuu (dossiers.js, PENDING) waits for the next page to be resolved.

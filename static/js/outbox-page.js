@@ -2,6 +2,7 @@
 // per file), sent (code and receipt), or needing the person's attention (attention.js: the
 // reason, and what they can do about it). Works with no signal.
 import * as outbox from "./outbox.js";
+import * as owner from "./owner.js";
 import { flush } from "./sync.js";
 import { explain, label } from "./attention.js";
 import { fill, h, progressBar } from "./dom.js";
@@ -14,11 +15,14 @@ export function enhance(root) {
   if (root.dataset.enhanced) return;
   root.dataset.enhanced = "1";
   const list = root.querySelector("[data-list]");
+  const others = h("p", { class: "notice", "data-others": true, hidden: true });
+  list.after(others);
   const draw = async () => {
     if (!root.isConnected) return; // this page was swapped out by a boosted link
     const items = await outbox.list();
     fill(list, items.map(card));
     if (!items.length) list.append(h("li", { class: "muted" }, _("Hộp thư đi đang trống.")));
+    othersNote(others, await outbox.othersUnsent());
   };
   root.querySelector("[data-flush]").addEventListener("click", () => flush({ force: true }));
   outbox.on("change", draw);
@@ -28,6 +32,16 @@ export function enhance(root) {
     if (bar) { bar.max = e.detail.total || 1; bar.value = e.detail.loaded; }
   });
   draw();
+}
+
+// Someone else's items are kept, never shown: only how many, so nobody thinks them lost.
+function othersNote(el, count) {
+  el.hidden = !count;
+  if (!count) return;
+  fill(el, owner.current()
+    ? [_("Máy này còn giữ %(n)s mục chưa gửi của người dùng khác. Chúng chỉ hiện ra và được gửi khi người đó dùng lại máy này.", { n: count })]
+    : [_("Máy này còn giữ %(n)s mục chưa gửi, lưu khi một tài khoản đang đăng nhập. Đăng nhập đúng tài khoản đó để xem và gửi.", { n: count }),
+      " ", h("a", { href: `/dang-nhap?next=${encodeURIComponent(location.pathname)}` }, _("Đăng nhập"))]);
 }
 
 function stateLabel(item) {

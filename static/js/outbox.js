@@ -10,7 +10,13 @@
 // States: waiting -> sending -> sent | attention. An item needing attention says what the
 // person must do (`need`, send.js). Nothing leaves the outbox unless the person discards
 // it on purpose.
+//
+// Each item is its `owner`'s (owner.js): `get` and `list` see only the current owner's, so
+// the page shows, and sync.js sends, an account's items only while that account is signed
+// in, and what was queued while nobody was signed in only while nobody is — never into the
+// account of whoever signs in next. The others wait on the device, untouched.
 import * as store from "./store.js";
+import * as owner from "./owner.js";
 
 export const WAITING = "waiting";
 export const SENDING = "sending";
@@ -40,6 +46,7 @@ export async function enqueue(item) {
   const now = Date.now();
   const old = await store.get("outbox", item.id);
   await store.put("outbox", {
+    owner: old ? old.owner : owner.current(), // unless the item says whose it is (apply.js)
     ...item, state: WAITING, attempts: 0, next_at: 0, error: null, need: null,
     created_at: old ? old.created_at : now, updated_at: now,
   });
@@ -47,10 +54,14 @@ export async function enqueue(item) {
   keepStorage();
 }
 
-export const get = (id) => store.get("outbox", id);
+export async function get(id) {
+  const item = await store.get("outbox", id);
+  return owner.mine(item) ? item : undefined;
+}
 
 export async function list() {
-  const items = await store.all("outbox");
+  const who = owner.current();
+  const items = (await store.all("outbox")).filter((i) => owner.mine(i, who));
   return items.sort((a, b) => b.created_at - a.created_at);
 }
 
@@ -89,7 +100,13 @@ export async function pruneSent(maxAgeMs = 30 * 24 * 3600 * 1000) {
 
 // Items the person still waits on: the badge in the header counts these.
 export async function unsentCount() {
-  return (await store.all("outbox")).filter((i) => i.state !== SENT).length;
+  return (await list()).filter((i) => i.state !== SENT).length;
+}
+
+// Unsent items of other owners: only how many, so the outbox page can say they are kept.
+export async function othersUnsent() {
+  const who = owner.current();
+  return (await store.all("outbox")).filter((i) => i.state !== SENT && !owner.mine(i, who)).length;
 }
 
 // Ask once the first item is queued that the browser never evict our storage (rule 1).

@@ -1,35 +1,12 @@
 // IndexedDB: the one place where what a person typed, photographed or queued is kept.
-// The schema is versioned; each MIGRATIONS step upgrades one version. Steps are only ever
-// appended, and no step deletes stored data: a deploy never clears drafts or the outbox
-// (DESIGN.md, rule 1). File bytes are stored as ArrayBuffer (Safari loses Blobs here).
-import { need } from "./send.js";
+// The schema is versioned; each step in migrations.js upgrades one version (v3 now). Steps
+// are only ever appended, and none loses stored data: a deploy never clears drafts or the
+// outbox (DESIGN.md, rule 1). File bytes are stored as ArrayBuffer (Safari loses Blobs here).
+// Every record has an `owner` (owner.js); the modules above this one read only the current
+// owner's.
+import { MIGRATIONS } from "./migrations.js";
 
 const NAME = "motcua";
-const MIGRATIONS = [
-  // v1: drafts by form, outbox items by client id, the person's dossiers by code.
-  (db) => {
-    db.createObjectStore("drafts", { keyPath: "key" });
-    db.createObjectStore("outbox", { keyPath: "id" }).createIndex("state", "state");
-    db.createObjectStore("dossiers", { keyPath: "code" });
-    db.createObjectStore("meta", { keyPath: "key" });
-  },
-  // v2: every outbox item says what the person must do about it (`need`, see send.js), and
-  // v1's sign-in pause (waiting, `signin: true`, retried every 5 min against a wall) becomes
-  // an item that needs attention and resends once they are signed in. Items are rewritten
-  // in place; drafts are not touched.
-  (db, tx) => {
-    const outbox = tx.objectStore("outbox");
-    outbox.openCursor().onsuccess = (event) => {
-      const cursor = event.target.result;
-      if (!cursor) return;
-      const { signin, ...item } = cursor.value;
-      if (signin && item.state === "waiting") item.state = "attention";
-      item.need = item.state === "attention" ? (item.error && need(item, item.error)) || "fix" : null;
-      cursor.update(item);
-      cursor.continue();
-    };
-  },
-];
 
 let opening = null;
 
@@ -43,9 +20,11 @@ function connect(version) {
     // No version: take the database as it is (see onerror).
     const request = version ? indexedDB.open(NAME, version) : indexedDB.open(NAME);
     request.onupgradeneeded = (event) => {
-      for (let v = event.oldVersion; v < event.newVersion; v += 1) {
-        MIGRATIONS[v](request.result, request.transaction);
-      }
+      // One step after the other, each once the previous one's writes are done (migrations.js).
+      const step = (v) => {
+        if (v < event.newVersion) MIGRATIONS[v](request.result, request.transaction, () => step(v + 1));
+      };
+      step(event.oldVersion);
     };
     request.onsuccess = () => {
       const db = request.result;

@@ -1,7 +1,8 @@
-"""The device's database moves from schema v1 to v2 without losing a draft or a queued item.
+"""The device's database moves from schema v1 on (v2, v3) without losing a draft or a queued item.
 
 The v1 database is built here, by the test, with v1's stores and records shaped as v1 wrote
-them (file bytes as ArrayBuffer), before any page of the app opens it.
+them (file bytes as ArrayBuffer), before any page of the app opens it. (From v2 to v3, whose
+records are whose on a shared phone: tests/browser/test_shared_phone.py.)
 """
 
 import pytest
@@ -88,13 +89,13 @@ def test_v1_database_is_migrated_to_v2_and_nothing_is_lost(page, procedure):
     page.goto("/healthz")  # same origin, and no script of the app runs here
     sha = page.evaluate(MAKE_V1, {"procedure": procedure["code"], "jpeg": list(jpeg_bytes(64, 48))})
 
-    page.goto("/hop-thu-di")  # the app opens the database: v1 -> v2
+    page.goto("/hop-thu-di")  # the app opens the database: v1 -> v2 -> v3
     wait_until(page, "document.querySelectorAll('.outbox-item').length === 5")
     # Sent again at load (the sign-in may have happened): refused again, nothing is moving.
     wait_until(page, "!document.querySelector("
                      "'.outbox-item[data-state=waiting], .outbox-item[data-state=sending]')")
     db = page.evaluate(READ)
-    assert db["version"] == 2 and db["stores"] == ["dossiers", "drafts", "meta", "outbox"]
+    assert db["version"] == 3 and db["stores"] == ["dossiers", "drafts", "meta", "outbox"]
     assert db["indexes"] == ["state"]
 
     items = {i["id"]: i for i in db["outbox"]}

@@ -1,0 +1,18 @@
+"""What a device sends to learn whose its old (storage v2) records are."""
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from app.i18n import N_
+
+MAX_ACCOUNTS = 50  # one phone, a handful of people: anything near this is not a phone
+
+
+class DeviceOwnersSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    accounts = fields.List(
+        fields.Integer(strict=True, error_messages={"invalid": N_("Giá trị phải là một số nguyên.")}),
+        required=True, error_messages={"required": N_("Thiếu danh sách tài khoản.")},
+        validate=validate.Length(max=MAX_ACCOUNTS, error=N_("Tối đa {max} tài khoản.")),
+    )
