@@ -12,7 +12,9 @@ from app.errors import api_error
 from app.extensions import limiter
 from app.models import Dossier
 from app.models.status import status_labels
+from app.schemas import ValidationError, flatten_errors
 from app.schemas.dossier import is_uuid
+from app.schemas.track import TrackSchema
 from app.services import device, submissions, tracking
 from app.services.tracking import Tracked, access_token, track_limit
 
@@ -70,9 +72,12 @@ def create_dossier():
 @limiter.shared_limit(track_limit, scope="track")
 def track():
     """Return a dossier's status and timeline, given its code and phone or ID number."""
-    payload = request.get_json(silent=True) or {}
-    secret = payload.get("secret") or payload.get("phone") or payload.get("id_number") or ""
-    found = tracking.track(str(payload.get("code", "")), str(secret))
+    try:
+        query = TrackSchema().load(request.get_json())  # an object: the API's parser saw to it
+    except ValidationError as exc:
+        return api_error(422, "invalid", _("Vui lòng nhập mã hồ sơ và số điện thoại hoặc số định danh."),
+                         flatten_errors(exc.messages))
+    found = tracking.track(query["code"], query["secret"])
     if found is None:
         return api_error(404, "not_found", _("Không tìm thấy hồ sơ khớp với thông tin đã nhập."))
     body = dossier_summary(found)

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Blob, Dossier, PostalRequest, Rating
 from app.services.tracking import access_token
 from tests.helpers import (
+    VALID_PHONE,
     csrf_token,
     jpeg_bytes,
     make_dossier,
@@ -52,6 +53,17 @@ def test_a_body_that_is_not_an_object_is_a_400_in_the_api_shape(client, raw):
     assert response.json["error"] == "invalid_json"
     assert response.json["message"] == "Nội dung gửi lên phải là một đối tượng JSON ({...})."
     assert set(response.json) == {"error", "message", "details"}
+
+
+def test_a_track_lookup_missing_or_mistyping_its_fields_is_a_422_with_details(client, ctx):
+    dossier = make_dossier(make_procedure())
+    for body, fields in (({}, {"code", "secret"}), ({"code": ["x"], "secret": 1}, {"code", "secret"}),
+                         ({"code": dossier.code, "secret": "  "}, {"secret"})):
+        response = client.post("/api/v1/track", json=body)
+        assert response.status_code == 422 and response.json["error"] == "invalid"
+        assert set(response.json["details"]) == fields
+    # Older outbox items send the secret as `phone` (or `id_number`).
+    assert client.post("/api/v1/track", json={"code": dossier.code, "phone": VALID_PHONE}).status_code == 200
 
 
 def test_json_nested_1000_deep_is_refused_before_any_view(client, ctx):
