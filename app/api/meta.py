@@ -121,7 +121,8 @@ def build_spec() -> dict:
                           "owner": {"type": "string", "description": "the account's device tag, or empty"},
                           "mine": {"type": "array", "items": {"type": "integer"}}}}) | {
                           "description": "the ids that are the signed-in account's (none when nobody is)"},
-                      "422": _err("not a list of at most 50 integers")},
+                      "400": _err("the body is not a JSON object"), "413": _err("the body is too large"),
+                      "415": _err("not sent as JSON"), "422": _err("not a list of at most 50 integers")},
     }})
     spec.path(path="/api/v1/dossiers/{code}/postal-requests", parameters=[CODE, KEY], operations={
         "post": _citizen_write(

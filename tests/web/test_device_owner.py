@@ -172,3 +172,8 @@ def test_old_records_question_must_be_json(app, ctx):
     client = fresh_client(app)
     response = client.post(OWNERS, data={"accounts": "1"})
     assert response.status_code == 415
+
+
+def test_old_records_question_is_in_the_api_document(client):
+    operation = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/device/owners"]["post"]
+    assert {"200", "400", "415", "422"} <= set(operation["responses"])
