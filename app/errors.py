@@ -2,7 +2,7 @@
 
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -40,13 +40,21 @@ def _protocol_headers(exc: HTTPException) -> dict[str, str]:
     return headers
 
 
+def error_page(status: int, message: str, retry_after: str | None = None) -> str:
+    """Render the error page; after a refused POST, link back to the form at the same address."""
+    urls = current_app.url_map.bind_to_environ(request.environ)
+    back = request.path if request.method == "POST" and urls.test(request.path, "GET") else None
+    wait = int(retry_after) if retry_after and retry_after.isdigit() else None
+    return render_template("errors/error.html", status=status, message=message, retry_after=wait, back=back)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
         if wants_json():
             return api_error(exc.status, exc.code, exc.message, exc.details)
-        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+        return error_page(exc.status, exc.message), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -58,7 +66,7 @@ def register(app: Flask) -> None:
         if wants_json():
             body, _status = api_error(status, exc.name.lower().replace(" ", "_"), message)
             return body, status, headers
-        return render_template("errors/error.html", status=status, message=message), status, headers
+        return error_page(status, message, headers.get("Retry-After")), status, headers
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
@@ -66,4 +74,4 @@ def register(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s", request.path)
         if wants_json():
             return api_error(500, "server_error", MESSAGES[500]())
-        return render_template("errors/error.html", status=500, message=MESSAGES[500]()), 500
+        return error_page(500, MESSAGES[500]()), 500

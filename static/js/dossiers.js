@@ -45,7 +45,10 @@ export async function lookup(code, secret) {
     body: JSON.stringify({ code, secret }),
   });
   if (response.status === 404) return null;
-  if (!response.ok) throw Object.assign(new Error("track failed"), { status: response.status });
+  if (!response.ok) {
+    const retryAfter = Number(response.headers.get("Retry-After")) || null;
+    throw Object.assign(new Error("track failed"), { status: response.status, retryAfter });
+  }
   return response.json();
 }
 
@@ -81,9 +84,12 @@ export async function resolvePending() {
   const pending = await store.get("meta", PENDING);
   if (!pending) return false;
   let summary = null;
+  // Back on /tra-cuu: the server said "not found" (or the person starts over). Asking the API
+  // as well would only spend the same rate limit a second time.
+  const answered = location.pathname === "/tra-cuu";
   // Asked by someone else (a sign-in or sign-out came in between): theirs to ask again.
   const who = pending.owner === undefined ? owner.current() : pending.owner;
-  if (who === owner.current() && Date.now() - pending.at < 10 * 60 * 1000) {
+  if (!answered && who === owner.current() && Date.now() - pending.at < 10 * 60 * 1000) {
     try {
       summary = await lookup(pending.code, pending.secret);
     } catch {
