@@ -61,7 +61,7 @@ def _mine(status: int = 200, **extra):
 
 @bp.post("/tai-khoan/nhan-ho-so")
 @login_required
-@limiter.limit(track_limit)
+@limiter.shared_limit(track_limit, scope="track")  # one bucket for every code + phone/ID guess
 def claim():
     """Attach a dossier submitted without an account; one vague message for any mismatch."""
     values = {k: request.form.get(k, "").strip() for k in ("code", "phone", "id_number")}

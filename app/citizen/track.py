@@ -16,18 +16,33 @@ def track_form():
     return render_template("citizen/track.html", code=request.args.get("ma", ""), error=None)
 
 
-@bp.post("/tra-cuu")
-@limiter.shared_limit(track_limit, scope="track")
-def track():
-    """Look the dossier up; a wrong pair reads exactly like an unknown code."""
+def _look_up(template: str):
+    """Open the dossier named by code + phone or ID number, or say, on `template`, it was not found."""
     code = request.form.get("code", "").strip()
     dossier = tracking.lookup(code, request.form.get("secret", ""))
     if dossier is None:
         error = _("Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập. "
                   "Vui lòng kiểm tra lại.")
-        return render_template("citizen/track.html", code=code, error=error), 404
+        return render_template(template, code=code, error=error), 404
     grant(dossier)
     return redirect(url_for("citizen.status", code=dossier.code), 303)
+
+
+@bp.post("/tra-cuu")
+@limiter.shared_limit(track_limit, scope="track")
+def track():
+    """Look the dossier up; a wrong pair reads exactly like an unknown code."""
+    return _look_up("citizen/track.html")
+
+
+# "Hồ sơ của tôi → Thêm" without script (with script the page asks /api/v1/track itself):
+# a POST, so the phone or ID number never lands in an address, the history or a log; the
+# same lookup, answer and rate-limit bucket as tracking.
+@bp.post("/ho-so-cua-toi")
+@limiter.shared_limit(track_limit, scope="track")
+def add_mine():
+    """Look a dossier up from "Hồ sơ của tôi"; a wrong pair is told as on /tra-cuu."""
+    return _look_up("pwa/my_dossiers.html")
 
 
 @bp.get("/ho-so/<code>")

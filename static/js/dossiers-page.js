@@ -28,22 +28,40 @@ export function enhance(root) {
     await draw();
   }
 
+  // The form also posts without script (citizen/track.py); here it asks the API instead, in a
+  // JSON body: the phone or ID number never goes into an address.
   const add = root.querySelector("form[data-add]");
-  add.hidden = false;
+  const problem = add.querySelector("[data-error]");
+  const out = add.querySelector("[data-result]");
+  const refuse = (text) => {
+    problem.firstElementChild.textContent = text;
+    problem.hidden = false;
+    problem.focus();
+  };
   add.addEventListener("submit", async (event) => {
     event.preventDefault();
     const code = add.elements.code.value.trim().toUpperCase();
     const secret = add.elements.secret.value.trim();
-    const out = add.querySelector("[data-result]");
+    problem.hidden = true;
+    out.textContent = "";
+    if (!code || !secret) return refuse(_("Vui lòng nhập mã hồ sơ và số điện thoại hoặc số định danh."));
     try {
       const summary = await dossiers.lookup(code, secret);
-      if (!summary) { out.textContent = _("Không tìm thấy hồ sơ khớp với mã và số đã nhập."); return; }
+      if (!summary) {
+        return refuse(_("Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập. Vui lòng kiểm tra lại."));
+      }
       await dossiers.remember(summary, secret);
       out.textContent = _("Đã thêm hồ sơ %(code)s.", { code: summary.code });
       add.reset();
       await draw();
-    } catch {
-      out.textContent = _("Chưa tra cứu được (không có mạng hoặc tra cứu quá nhanh). Vui lòng thử lại sau.");
+    } catch (error) {
+      if (error.status === 429) {
+        const wait = Math.max(1, error.retryAfter || 60);
+        return refuse(wait < 90
+          ? _("Bạn tra cứu quá nhanh. Vui lòng thử lại sau %(n)s giây.", { n: wait })
+          : _("Bạn tra cứu quá nhanh. Vui lòng thử lại sau %(n)s phút.", { n: Math.ceil(wait / 60) }));
+      }
+      refuse(_("Chưa tra cứu được (không có mạng hoặc máy chủ đang bận). Vui lòng thử lại sau."));
     }
   });
 
