@@ -6,17 +6,27 @@ import { fill, h, progressBar } from "./dom.js";
 import { humanSize } from "./bytes.js";
 import { _ } from "./i18n.js";
 
+// Where the person is looking: at the button they just pressed (the form's top is a screen
+// or two above it on a phone). The heading is written once the live region is in the page,
+// so screen readers announce it.
 export function sendingPanel(form, item) {
   const bars = new Map(item.blobs.map((b) => [b.sha256, progressBar(0, b.size, b.name)]));
-  const panel = h("div", { class: "outbox-notice sending", role: "status" },
-    h("h2", {}, _("Đang gửi hồ sơ…")),
+  const heading = h("h2", {});
+  const panel = h("div", { class: "outbox-notice sending", role: "status", "aria-live": "polite" },
+    heading,
     h("ul", { class: "progress-list" }, item.blobs.map((b) =>
       h("li", {}, h("span", {}, `${b.name} (${humanSize(b.size)})`), bars.get(b.sha256)))));
   outbox.on("progress", (e) => {
     const bar = e.detail.id === item.id && bars.get(e.detail.sha256);
     if (bar) { bar.max = e.detail.total || 1; bar.value = e.detail.loaded; }
   });
-  form.before(panel);
+  const button = form.querySelector("[type=submit]");
+  if (button) button.before(panel);
+  else form.before(panel);
+  setTimeout(() => {
+    heading.textContent = _("Đang gửi hồ sơ…");
+    panel.scrollIntoView({ block: "nearest" });
+  }, 50);
   return panel;
 }
 
@@ -25,6 +35,7 @@ export function queuedPanel(form, id) {
   const body = h("div", {});
   const panel = h("section", { class: "outbox-notice queued", role: "status", "aria-live": "polite" }, body);
   form.before(panel);
+  panel.scrollIntoView({ block: "nearest" }); // the form it replaces may have been far longer
   const draw = async () => {
     if (!panel.isConnected) return;
     const item = await outbox.get(id);
