@@ -152,6 +152,19 @@ def test_integers_no_column_holds_in_query_strings_are_ignored(client, ctx):
         assert page.status_code == 200 and "Cấp Phiếu lý lịch tư pháp" in page.get_data(as_text=True)
 
 
+def test_staff_pages_take_huge_numbers_and_dates_out_of_range(app, ctx):
+    from tests.helpers import fresh_client
+
+    make_procedure()
+    client = fresh_client(app)
+    sign_in(client, make_user("admin"))
+    assert client.get(f"/staff/?agency={2**31}&procedure=-{2**63 + 1}&page={2**64}").status_code == 200
+    for query in ("tu=0001-01-01", "den=9999-12-31", "tu=0001-01-01&den=9999-12-31"):
+        for page in ("/staff/bao-cao", "/staff/bao-cao.csv", "/staff/bao-cao.xlsx"):
+            response = client.get(f"{page}?{query}")
+            assert response.status_code < 500, (page, query, response.status_code)
+
+
 def test_a_stale_page_version_like_two_squared_is_refused_not_a_crash(app, ctx):
     from tests.helpers import fresh_client
 
