@@ -10,10 +10,11 @@ from app.services.passwords import hash_password
 
 
 def register(app: Flask) -> None:
-    from app import cli_integration, cli_operations
+    from app import cli_blobs, cli_integration, cli_operations
 
     register_worker(app)
     cli_operations.register(app)
+    cli_blobs.register(app)
     cli_integration.register(app)
 
     @app.cli.command("seed-demo")

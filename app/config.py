@@ -36,6 +36,9 @@ class Config:
     )
     BLOB_STORE = os.environ.get("BLOB_STORE", str(INSTANCE / "blobs"))
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # MinIO, Ceph, ...; empty: AWS
+    # `flask prune-blobs` removes files no document names once they are this many days old:
+    # long enough for a phone that uploaded them and then lost its signal to come back.
+    BLOB_GRACE_DAYS = _int("BLOB_GRACE_DAYS", 30)
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
     CENTRE_NAME = os.environ.get("CENTRE_NAME", "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh")

@@ -107,7 +107,8 @@ class Document(db.Model):
     original_name: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+    # Indexed: pruning a blob (blob_prune.py) asks whether any document names it.
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
