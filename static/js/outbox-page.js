@@ -17,12 +17,25 @@ export function enhance(root) {
   const list = root.querySelector("[data-list]");
   const others = h("p", { class: "notice", "data-others": true, hidden: true });
   list.after(others);
+  let drawing = false;
+  let stale = false;
   const draw = async () => {
-    if (!root.isConnected) return; // this page was swapped out by a boosted link
-    const items = await outbox.list();
-    fill(list, items.map(card));
-    if (!items.length) list.append(h("li", { class: "muted" }, _("Hộp thư đi đang trống.")));
-    othersNote(others, await outbox.othersUnsent());
+    // A send changes the outbox several times a second: one reading at a time, and one more
+    // if it changed meanwhile (each reading loads every item, files included).
+    if (drawing) { stale = true; return; }
+    drawing = true;
+    try {
+      do {
+        stale = false;
+        if (!root.isConnected) return; // this page was swapped out by a boosted link
+        const items = await outbox.list();
+        fill(list, items.map(card));
+        if (!items.length) list.append(h("li", { class: "muted" }, _("Hộp thư đi đang trống.")));
+        othersNote(others, await outbox.othersUnsent());
+      } while (stale);
+    } finally {
+      drawing = false;
+    }
   };
   root.querySelector("[data-flush]").addEventListener("click", () => flush({ force: true }));
   outbox.on("change", draw);
@@ -77,7 +90,7 @@ function details(item) {
       return h("li", {}, h("span", {}, `${b.name} (${humanSize(b.size)})`), bar);
     })));
   }
-  if (item.error && item.state === outbox.WAITING) {
+  if (item.error && item.state === outbox.WAITING && item.next_at) { // 0: due once the link is back
     const why = item.error.status
       ? _("máy chủ báo lỗi %(status)s", { status: item.error.status }) : _("chưa có kết nối");
     out.push(h("p", { class: "meta" }, _("Lần thử thứ %(n)s: %(why)s. Sẽ tự thử lại lúc %(time)s.",

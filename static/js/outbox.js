@@ -3,9 +3,10 @@
 // requests, ratings) queue through the same code with another `kind` and `request.url`:
 //
 //   { id: client id = Idempotency-Key, kind: "dossier", title, state, created_at,
-//     updated_at, attempts, next_at, blobs: [{ sha256, name, type, size, bytes, sent }],
+//     updated_at, attempts, streak, next_at, blobs: [{ sha256, name, type, size, bytes, sent }],
 //     request: { url, body }, form: what to show again when the person fixes it,
 //     context: kind-specific, error: { status, error, message, details }, need, result }
+//   (attempts, streak and next_at: when it is tried again, backoff.js)
 //
 // States: waiting -> sending -> sent | attention. An item needing attention says what the
 // person must do (`need`, send.js). Nothing leaves the outbox unless the person discards
@@ -79,8 +80,8 @@ export const retry = (id, change = {}) => patch(id, { ...change, state: WAITING,
 export async function resendAsNew(id, newId) {
   const old = await get(id);
   if (!old) return null;
-  const item = { ...old, id: newId, state: WAITING, attempts: 0, next_at: 0, error: null, need: null,
-    updated_at: Date.now() };
+  const item = { ...old, id: newId, state: WAITING, attempts: 0, streak: null, next_at: 0, error: null,
+    need: null, updated_at: Date.now() };
   await store.replace("outbox", id, item);
   announce();
   return item;

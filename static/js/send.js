@@ -83,7 +83,8 @@ function request(method, url, data, headers, { progress, stall, timeout = 0 } = 
       clearTimeout(watchdog);
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch { /* not JSON: keep null */ }
-      const retryAfter = Number(xhr.getResponseHeader && xhr.getResponseHeader("Retry-After")) || null;
+      // As sent: seconds or an HTTP date (backoff.js reads both).
+      const retryAfter = (xhr.getResponseHeader && xhr.getResponseHeader("Retry-After")) || null;
       resolve({ status, body, retryAfter });
     };
     const kick = () => {

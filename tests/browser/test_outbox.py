@@ -211,7 +211,7 @@ def test_failures_are_sorted_and_retries_back_off_as_design_rule_4_says(page):
     page.goto("/offline")
     got = page.evaluate("""async () => {
         const { classify } = await import('/static/js/send.js');
-        const { backoff } = await import('/static/js/sync.js');
+        const { backoff } = await import('/static/js/backoff.js');
         const kinds = {};
         const statuses = [0, 408, 429, 500, 502, 503, 401, 403, 400, 404, 409, 413, 415, 422];
         for (const s of statuses) kinds[s] = classify(s);
