@@ -42,8 +42,19 @@ def token_required(scope: str):
     return decorator
 
 
-def _document_url(code: str, document_id: int) -> str:
-    return url_for("api.agency_document", code=code, document_id=document_id)
+_CODE, _ID = "DOSSIER-CODE", 918273645546372819  # stand-ins, replaced in the built URL
+
+
+def _document_urls():
+    """Return code, id -> the document's URL, from one url_for per request.
+
+    A page of 500 dossiers names 1,000 documents; a url_for for each was half the page's time.
+    Dossier codes are digits, letters, dots and hyphens: nothing in them needs quoting.
+    """
+    template = url_for("api.agency_document", code=_CODE, document_id=_ID)
+    head, tail = template.split(_CODE)
+    tail_head, tail_tail = tail.split(str(_ID))
+    return lambda code, document_id: f"{head}{code}{tail_head}{document_id}{tail_tail}"
 
 
 @bp.get("/agency/dossiers/changes")
@@ -54,7 +65,7 @@ def agency_changes():
         args = ChangesArgsSchema().load(request.args.to_dict())
     except ValidationError as exc:
         return api_error(400, "invalid_parameter", _("Tham số không hợp lệ."), flatten_errors(exc.messages))
-    page = feed.page(g.actor, args["after"], args["limit"], _document_url)
+    page = feed.page(g.actor, args["after"], args["limit"], _document_urls())
     return jsonify(items=page.items, next_cursor=page.next_cursor, has_more=page.has_more)
 
 
@@ -62,7 +73,7 @@ def agency_changes():
 @token_required("read")
 def agency_dossier(code: str):
     """Return one dossier of the agency, with its documents and timeline."""
-    return jsonify(feed.one(g.actor, code, _document_url))
+    return jsonify(feed.one(g.actor, code, _document_urls()))
 
 
 @bp.get("/agency/dossiers/<code>/documents/<int:document_id>")

@@ -10,10 +10,10 @@ from app.i18n import N_
 from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED, ManifestSchema
 
-INVALID = {"invalid": N_("Giá trị không hợp lệ.")}
+INVALID = {"invalid": N_("Giá trị không hợp lệ."), "null": N_("Giá trị không hợp lệ.")}
 ACTIONS = ("accept", "refuse", "forward", "request_supplement", "request_payment", "confirm_payment",
            "resolve", "return_counter", "request_withdrawal", "apologise", "stop", "decline_withdrawal")
-DATE = {"invalid": N_("Ngày không hợp lệ (định dạng năm-tháng-ngày).")}
+DATE = {"invalid": N_("Ngày không hợp lệ (định dạng năm-tháng-ngày)."), "null": N_("Giá trị không hợp lệ.")}
 
 
 class Strict(Schema):
@@ -52,7 +52,8 @@ class TransitionSchema(Strict):
         min=1, error=N_("Phiên bản không hợp lệ.")))
     note = fields.String(load_default="", error_messages=INVALID, validate=validate.Length(
         max=2000, error=N_("Tối đa {max} ký tự.")))
-    items = fields.List(fields.String(validate=validate.Length(min=1, max=500), error_messages=INVALID),
+    items = fields.List(fields.String(error_messages=INVALID, validate=validate.Length(
+                            min=1, max=500, error=N_("Từ 1 đến 500 ký tự."))),
                         load_default=list, error_messages=INVALID,
                         validate=validate.Length(max=30, error=N_("Tối đa {max} mục.")),
                         metadata={"description": "request_supplement: what is missing, one entry each"})
@@ -74,7 +75,7 @@ class ImportSchema(ManifestSchema):
     channel = fields.String(required=True, error_messages=REQUIRED | INVALID, validate=validate.OneOf(
         ("counter", "online", "post"), error=N_("Kênh tiếp nhận phải là counter, online hoặc post.")))
     received_at = fields.AwareDateTime(
-        load_default=None,
+        load_default=None, allow_none=True,
         error_messages={"invalid": N_("Thời điểm không hợp lệ (ISO 8601, kèm múi giờ)."),
                         "invalid_awareness": N_("Thời điểm phải kèm múi giờ, ví dụ +07:00.")},
         metadata={"description": "when the department received it (ISO 8601 with offset); default now"})

@@ -34,9 +34,15 @@ def text(max_len: int, required: bool = True, **kw) -> fields.String:
     )
 
 
+OBJECT = {"type": N_("Phải là một đối tượng JSON ({...}).")}  # a list or a text where {...} belongs
+INVALID = {"invalid": N_("Giá trị không hợp lệ."), "null": N_("Giá trị không hợp lệ.")}
+
+
 class Trimmed(Schema):
     class Meta:
         unknown = EXCLUDE
+
+    error_messages = OBJECT
 
     def load(self, data, **kw):
         if isinstance(data, dict):
@@ -75,12 +81,14 @@ class ApplicantSchema(Trimmed):
 
 
 class DocumentRefSchema(Schema):
+    error_messages = OBJECT
+
     requirement = DbInteger(required=True, error_messages=REQUIRED)
     sha256 = fields.String(
         required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
         error_messages=REQUIRED,
     )
-    name = fields.String(load_default="", validate=validate.Length(max=255))
+    name = fields.String(load_default="", validate=validate.Length(max=255), error_messages=INVALID)
 
 
 class ManifestSchema(Schema):
@@ -93,15 +101,15 @@ class ManifestSchema(Schema):
     applicant = fields.Nested(ApplicantSchema, required=True, error_messages=REQUIRED)
     fields_ = fields.Dict(
         data_key="fields", keys=fields.String(), values=fields.Raw(allow_none=True),
-        load_default=dict,
+        load_default=dict, error_messages=INVALID,
     )
-    documents = WholeItems(fields.Nested(DocumentRefSchema), load_default=list)
+    documents = WholeItems(fields.Nested(DocumentRefSchema), load_default=list, error_messages=INVALID)
     return_method = fields.String(
-        load_default="counter",
+        load_default="counter", error_messages=INVALID,
         validate=validate.OneOf(["counter", "post", "electronic"],
                                 error=N_("Cách nhận kết quả không hợp lệ.")),
     )
-    local_ref = fields.String(load_default="", validate=validate.Length(max=32))
+    local_ref = fields.String(load_default="", validate=validate.Length(max=32), error_messages=INVALID)
     # Filed for this organisation (its id), or personal (absent / null). Only a request: the
     # server checks the signed-in account's membership (services/organisations.filing_for).
     organisation = fields.Integer(

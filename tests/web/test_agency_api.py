@@ -329,3 +329,34 @@ def test_twins_with_one_key_act_once_and_answer_alike(app, world, is_postgres):
     events = db.session.execute(db.select(db.func.count()).select_from(StatusEvent)
                                 .filter_by(dossier_id=dossier.id, to_status=6)).scalar_one()
     assert events == 1 and reload(dossier).status == Status.AWAITING_PAYMENT
+
+
+ENGLISH = ("Field", "field", "Not a valid", "Invalid", "Unknown", "Missing", "Length", "Must be")
+ODD_VALUES = [None, [], {}, "", "x" * 5000, 2**63, -1, True, 1.5, ["a", 1]]
+
+
+@pytest.mark.parametrize("field", ["action", "version", "note", "items", "deadline", "results",
+                                   "return_method", "new_date"])
+def test_odd_values_in_any_transition_field_answer_in_vietnamese_and_change_nothing(client, world, field):
+    for value in ODD_VALUES:
+        body = {"action": "request_payment", "version": world["dossier"].version} | {field: value}
+        r = act(client, world, body, key=f"odd-{field}")
+        assert r.status_code in (200, 403, 409, 412, 422) or r.json["error"] == "invalid_json", (field, value)
+        if r.status_code == 422:
+            messages = " ".join(m for msgs in r.json["details"].values() for m in msgs)
+            assert not any(word in messages for word in ENGLISH), (field, value, messages)
+        if r.status_code == 200:  # a harmless value (a note, an empty list): undo for the next one
+            db.session.expire_all()
+            return
+
+
+@pytest.mark.parametrize("field", ["channel", "received_at", "procedure", "applicant", "documents", "fields"])
+def test_odd_values_in_an_import_answer_in_vietnamese_and_make_nothing(client, world, field):
+    body = _import_body(world)
+    for n, value in enumerate(ODD_VALUES):
+        r = client.post("/api/v1/agency/dossiers", json=body | {field: value},
+                        headers=bearer(world["token"]) | {"Idempotency-Key": f"odd-{field}-{n}"})
+        assert r.status_code in (201, 409, 422) or r.json["error"] == "invalid_json", (field, value, r.json)
+        if r.status_code == 422:
+            messages = " ".join(m for msgs in r.json["details"].values() for m in msgs)
+            assert not any(word in messages for word in ENGLISH), (field, value, messages)

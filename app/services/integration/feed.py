@@ -79,7 +79,7 @@ def page(actor: Actor, cursor: str | None, limit: int, document_url: Callable[[s
             .where(DossierChange.seq > after).order_by(DossierChange.seq).limit(limit + 1))
     if (agency_id := scope_agency_id(actor)) is not None:
         stmt = stmt.where(DossierChange.agency_id == agency_id)
-    rows = db.session.execute(stmt).all()
+    rows = db.session.connection().execute(stmt).all()  # Core rows: no ORM loading for 500 of them
     has_more, rows = len(rows) > limit, rows[:limit]
     items = _items(rows, document_url)
     last = rows[-1].seq if rows else after
@@ -123,11 +123,11 @@ def _items(rows, document_url: Callable[[str, int], str]) -> list[dict]:
     documents: dict[int, list[dict]] = {}
     codes = {row.id: row.code for row in rows}
     if codes:
-        for d in db.session.execute(
+        for d in db.session.connection().execute(
                 select(Document.id, Document.dossier_id, Document.round, Document.requirement_id,
                        Document.original_name, Document.media_type, Document.size, Document.sha256,
                        Document.created_at)
-                .where(Document.dossier_id.in_(codes)).order_by(Document.id)):
+                .where(Document.dossier_id.in_(list(codes))).order_by(Document.id)):
             documents.setdefault(d.dossier_id, []).append({
                 "id": d.id, "round": d.round, "requirement": d.requirement_id, "name": d.original_name,
                 "media_type": d.media_type, "size": d.size, "sha256": d.sha256,
