@@ -60,6 +60,7 @@ def create_app(config: type | object = Config) -> Flask:
     from app.citizen import bp as citizen_bp
     from app.postal_desk import bp as postal_desk_bp
     from app.pwa import bp as pwa_bp
+    from app.services.webhooks import queue  # noqa: F401  (queues webhooks in each changing commit)
     from app.staff import bp as staff_bp
 
     app.register_blueprint(citizen_bp)

@@ -10,12 +10,13 @@ from app.services.passwords import hash_password
 
 
 def register(app: Flask) -> None:
-    from app import cli_blobs, cli_integration, cli_operations
+    from app import cli_blobs, cli_integration, cli_operations, cli_webhooks
 
     register_worker(app)
     cli_operations.register(app)
     cli_blobs.register(app)
     cli_integration.register(app)
+    cli_webhooks.register(app)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the catalogue has no procedure yet.")
@@ -67,13 +68,17 @@ def register_worker(app: Flask) -> None:
     @click.option("--interval", default=5.0, help="Seconds to wait when nothing is due.")
     @click.option("--batch", default=50, help="Messages claimed at a time.")
     def worker(once: bool, interval: float, batch: int):
-        """Deliver queued notifications (email, SMS) with retries; safe to run several."""
+        """Deliver queued notifications (email, SMS), webhooks, portal records; retries; run several."""
         import time
 
         from app.services.delivery import deliver_batch
+        from app.services.webhooks import delivery as outbound
 
         while True:
             sent, failed = deliver_batch(batch)
+            # the same loop sends webhooks and national-portal records (their own table)
+            hooks_sent, hooks_failed = outbound.deliver_batch(batch)
+            sent, failed = sent + hooks_sent, failed + hooks_failed
             if sent or failed:
                 click.echo(f"sent {sent}, failed {failed}")
             if once:

@@ -96,6 +96,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Mot Cua <no-reply@motcua.local>")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # Outbound HTTP (webhooks, national portal): private/loopback targets only when allowed.
+    WEBHOOK_ALLOW_PRIVATE = os.environ.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1"
+    WEBHOOK_TIMEOUT = _int("WEBHOOK_TIMEOUT", 12)
+    NATIONAL_PORTAL_URL = os.environ.get("NATIONAL_PORTAL_URL", "")  # empty: no portal sync
+    NATIONAL_PORTAL_TOKEN = os.environ.get("NATIONAL_PORTAL_TOKEN", "")
     # Dotted path of an SmsGateway class (an operator's provider); set it empty for no SMS.
     # The embedded default writes each message as a line of SMS_SPOOL, so `make run` shows them.
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "app.services.sms:SpoolGateway")
@@ -131,6 +136,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-not-secret"
+    WEBHOOK_ALLOW_PRIVATE = True  # the tests' receivers listen on loopback
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     TRACK_RATE_LIMIT = "1000 per minute"

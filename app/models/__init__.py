@@ -14,10 +14,12 @@ from app.models.session import UserSession
 from app.models.status import Channel, Status
 from app.models.supplement import SupplementRequest
 from app.models.user import Role, User
+from app.models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Agency", "AgencyRequest", "ApiToken", "Blob", "ChangeCounter", "Channel", "DailySequence",
     "Document", "Dossier", "DossierChange", "Holiday", "Level", "Notification",
     "Membership", "Organisation", "PostalRequest", "Procedure", "Rating", "Requirement", "Role",
     "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User", "UserSession",
+    "WebhookDelivery", "WebhookSubscription",
 ]

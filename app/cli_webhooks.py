@@ -1,0 +1,71 @@
+"""`flask webhook add|list|rotate|disable`: agencies' webhook subscriptions from the command line."""
+
+import click
+from flask import Flask
+
+from app.extensions import db
+from app.models import Agency
+from app.models.time import to_local
+from app.services.errors import DomainError
+from app.services.webhooks import subscriptions
+
+
+def _fail(exc: DomainError):
+    problems = "; ".join(m for msgs in (exc.details or {}).values() for m in msgs)
+    return click.ClickException(f"{exc.message} {problems}".strip())
+
+
+def register(app: Flask) -> None:
+    @app.cli.group("webhook")
+    def webhook():
+        """Webhook subscriptions of agencies (signed, Standard Webhooks)."""
+
+    @webhook.command("add")
+    @click.option("--agency", "agency_code", required=True, help="Agency code, e.g. 000.01.00.H40.")
+    @click.option("--url", required=True, help="The receiver's http(s) address.")
+    @click.option("--events", default="", help="Comma-separated; default every event: "
+                  + ", ".join(subscriptions.EVENTS))
+    def add(agency_code: str, url: str, events: str):
+        """Subscribe an endpoint and print its signing secret, once."""
+        found = db.session.execute(db.select(Agency).filter_by(code=agency_code.strip()))
+        agency = found.scalar_one_or_none()
+        if agency is None:
+            raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
+        try:
+            added = subscriptions.add(agency.id, url, events, "flask webhook")
+        except DomainError as exc:
+            raise _fail(exc) from None
+        click.echo(f"subscription {added.subscription.id} for {agency.code} "
+                   f"({added.subscription.events}); secret shown once, keep it now:", err=True)
+        click.echo(added.secret)
+
+    @webhook.command("list")
+    def list_subscriptions():
+        """List every subscription: id, agency, url, events, state."""
+        for agency, rows in subscriptions.by_agency():
+            for s in rows:
+                state = "active" if s.active else f"disabled: {s.disabled_reason}"
+                created = to_local(s.created_at).strftime("%Y-%m-%d %H:%M")
+                click.echo(f"{s.id}\t{agency.code}\t{s.url}\t{s.events}\tcreated {created}\t{state}")
+
+    @webhook.command("rotate")
+    @click.argument("subscription_id", type=click.IntRange(1, 2**31 - 1))
+    def rotate(subscription_id: int):
+        """Give a subscription a new secret (printed); the old one also signs for 24 h."""
+        try:
+            added = subscriptions.rotate(subscription_id)
+        except DomainError as exc:
+            raise _fail(exc) from None
+        click.echo(f"subscription {subscription_id}: new secret (the previous one also signs for 24 h):",
+                   err=True)
+        click.echo(added.secret)
+
+    @webhook.command("disable")
+    @click.argument("subscription_id", type=click.IntRange(1, 2**31 - 1))
+    def disable(subscription_id: int):
+        """Stop sending to a subscription."""
+        try:
+            sub = subscriptions.disable(subscription_id)
+        except DomainError as exc:
+            raise _fail(exc) from None
+        click.echo(f"disabled subscription {sub.id} ({sub.url})")
