@@ -44,6 +44,10 @@ class Config:
     CENTRE_NAME = os.environ.get("CENTRE_NAME", "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh")
     AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.00.00.H40")
     TIMEZONE = "Asia/Ho_Chi_Minh"
+    # Deadlines: the queue marks "Sắp đến hạn" this many working days ahead; the worker
+    # queues each department's daily digest from this local hour on (Vietnam time).
+    DUE_SOON_WORKING_DAYS = _int("DUE_SOON_WORKING_DAYS", 1)
+    DIGEST_HOUR = _int("DIGEST_HOUR", 7)
 
     # Upload limits apply to what is sent, after the browser has resized photos.
     MAX_FILE_BYTES = _int("MAX_FILE_MB", 10) * 1024 * 1024

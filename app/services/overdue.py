@@ -15,10 +15,11 @@ once for SQL; tests/unit/test_overdue.py checks that they agree on every case.
 from datetime import date
 from enum import StrEnum
 
+from flask import current_app
 from sqlalchemy import and_, func, or_
 
 from app.models import Dossier, Status
-from app.services.deadlines import WorkCalendar
+from app.services.deadlines import WorkCalendar, working_days_after
 
 COUNTED = frozenset({
     Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_PAYMENT,
@@ -28,7 +29,7 @@ COUNTED = frozenset({
 RUNNING = frozenset({
     Status.ACCEPTED, Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED,
 })
-SOON_DAYS = 2  # "due within 2 working days"
+SOON_DAYS = 1  # "due within one working day" unless DUE_SOON_WORKING_DAYS says otherwise
 
 
 class Timing(StrEnum):
@@ -56,15 +57,25 @@ def overdue_clause(today: date):
     )
 
 
+def clock_runs(dossier: Dossier) -> bool:
+    """Say whether the processing clock of `dossier` is running now (not paused, not finished)."""
+    return (dossier.status in RUNNING and dossier.due_date is not None
+            and dossier.clock_stopped_on is None)
+
+
+def soon_days() -> int:
+    """Return how many working days ahead "due soon" looks (DUE_SOON_WORKING_DAYS, default 1)."""
+    return int(current_app.config.get("DUE_SOON_WORKING_DAYS", SOON_DAYS))
+
+
 def soon_limit(today: date, cal: WorkCalendar) -> date:
-    """Return the last day that counts as "due within 2 working days" of `today`."""
-    return cal.add_working_days(today, SOON_DAYS)
+    """Return the last day that counts as "due soon" from `today`."""
+    return cal.add_working_days(today, soon_days())
 
 
 def is_due_soon(dossier: Dossier, today: date, cal: WorkCalendar) -> bool:
-    """Say whether a running dossier is due today or within the next 2 working days."""
-    return (dossier.status in RUNNING and dossier.due_date is not None
-            and dossier.clock_stopped_on is None and dossier.supplement_count <= 1
+    """Say whether a running dossier is due today or within the next `soon_days()` working days."""
+    return (clock_runs(dossier) and dossier.supplement_count <= 1
             and today <= dossier.due_date <= soon_limit(today, cal))
 
 
@@ -76,6 +87,23 @@ def due_soon_clause(today: date, cal: WorkCalendar):
         Dossier.clock_stopped_on.is_(None),
         Dossier.due_date.between(today, soon_limit(today, cal)),
     )
+
+
+def working_days_late(dossier: Dossier, today: date, cal: WorkCalendar) -> int:
+    """Count the working days after the due date up to the day the clock stopped (or today)."""
+    if dossier.due_date is None:
+        return 0
+    return working_days_after(dossier.due_date, dossier.clock_stopped_on or today, cal)
+
+
+def working_days_left(dossier: Dossier, today: date, cal: WorkCalendar) -> int | None:
+    """Count the working days after `today` up to the due date (0: due today).
+
+    None when the clock is not running or the due date has passed (`working_days_late` then).
+    """
+    if not clock_runs(dossier) or today > dossier.due_date:
+        return None
+    return working_days_after(today, dossier.due_date, cal)
 
 
 def timing(dossier: Dossier, today: date) -> Timing | None:

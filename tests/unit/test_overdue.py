@@ -98,15 +98,15 @@ def test_timing_for_reports(made):
     }
 
 
-def test_due_soon_means_today_or_within_two_working_days(made):
+def test_due_soon_means_today_or_the_next_working_day(made):
     cal = deadlines.load_calendar()
     running = made["running"]  # due Monday 16/3
-    # Thursday 12/3: Friday 13 and Monday 16 are the next two working days.
-    assert overdue.is_due_soon(running, date(2026, 3, 12), cal)
-    assert not overdue.is_due_soon(running, date(2026, 3, 11), cal)
+    # Friday 13/3: Monday 16 is the next working day; on Thursday 12/3 it is two away.
+    assert overdue.is_due_soon(running, date(2026, 3, 13), cal)
+    assert not overdue.is_due_soon(running, date(2026, 3, 12), cal)
     assert overdue.is_due_soon(running, date(2026, 3, 16), cal)
     assert not overdue.is_due_soon(running, date(2026, 3, 17), cal)  # overdue now, not "soon"
-    for today in (date(2026, 3, 11), date(2026, 3, 12), date(2026, 3, 16)):
+    for today in (date(2026, 3, 12), date(2026, 3, 13), date(2026, 3, 16)):
         by_sql = set(db.session.execute(
             db.select(Dossier.id).where(overdue.due_soon_clause(today, cal))).scalars())
         by_python = {d.id for d in made.values() if overdue.is_due_soon(d, today, cal)}
