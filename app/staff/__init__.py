@@ -25,6 +25,7 @@ from app.staff import (  # noqa: E402,F401
     admin_requirements,
     admin_tokens,
     admin_users,
+    admin_webhooks,
     apology,
     dossier,
     intake,

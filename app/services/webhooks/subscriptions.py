@@ -39,7 +39,8 @@ def parse_events(value) -> list[str]:
 
 def add(agency_id, url: str, events, created_by: str = "") -> Added:
     """Subscribe an agency's endpoint; the URL is checked (scheme, public address) first."""
-    agency = db.session.get(Agency, agency_id) if isinstance(agency_id, int) else None
+    known = isinstance(agency_id, int) and 0 < agency_id < 2**31
+    agency = db.session.get(Agency, agency_id) if known else None
     errors = {}
     if agency is None:
         errors["agency_id"] = [_("Vui lòng chọn cơ quan.")]
