@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
-from app.services.operations.backup import BackupError
+from app.services.operations.backup import BackupError, has_data
 
 BATCH = 2000
 
@@ -23,9 +23,10 @@ def move_to(target_url: str) -> dict[str, int]:
     target = create_engine(target_url)
     try:
         with target.begin() as dst:
-            for table in db.metadata.sorted_tables:
-                if dst.execute(select(func.count()).select_from(table)).scalar():
-                    raise BackupError(f"the target is not empty (table {table.name} has rows)")
+            if has_data(dst):
+                raise BackupError("the target is not empty")
+            for table in reversed(db.metadata.sorted_tables):  # rows the migrations wrote
+                dst.execute(table.delete())
         copied = {}
         with db.engine.connect() as src, target.begin() as dst:
             for table in db.metadata.sorted_tables:
