@@ -92,4 +92,6 @@ def dossier_labels(procedure) -> dict[str, str]:
     }
     labels |= {f"fields.{f['name']}": f["label"] for f in procedure.form_fields}
     labels |= {f"documents.{r.id}": r.name for r in procedure.requirements}
+    labels |= {f"declarations.{r.id}.{f['name']}": f["label"]
+               for r in procedure.requirements if r.declaration for f in r.declaration["fields"]}
     return labels

@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from app.citizen import apply, catalogue, postal, rating, result, sender, supplement, track  # noqa: E402,F401
+from app.citizen import (  # noqa: E402,F401
+    apply,
+    catalogue,
+    declaration,
+    postal,
+    rating,
+    result,
+    sender,
+    supplement,
+    track,
+)

@@ -58,5 +58,11 @@ class Requirement(db.Model):
     accepted_types: Mapped[str] = mapped_column(String(64), default="pdf,jpeg,png")
     # Retired: no longer asked for on new dossiers, kept for the documents already sent under it.
     active: Mapped[bool] = mapped_column(default=True)
+    # A declaration the applicant may fill online instead of uploading it (services/declarations.py):
+    # {"title", "form" (its official number), "fields": [{name, label, type, required, max_length}]}.
+    declaration: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # Where the official blank form is (an https address, or a file in app/data/forms/); without
+    # one, a declaration's blank form is drawn from its fields.
+    blank_form: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     procedure: Mapped[Procedure] = relationship(back_populates="requirements")

@@ -52,6 +52,9 @@ class Dossier(db.Model):
     returned_at: Mapped[datetime | None]
     return_method: Mapped[str] = mapped_column(String(16), default="counter")
     form_data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Declarations filled online, by requirement id (as text): their values as validated. Each
+    # is also rendered into a PDF kept as that requirement's document; None: none was filled.
+    declarations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # The applicant's name folded (lower case, no diacritics): what staff search matches.
     search_name: Mapped[str] = mapped_column(String(255), default="")
     # The local day the processing clock stopped: at a supplement request (cleared when it

@@ -5,8 +5,12 @@ from datetime import date
 from flask_babel import gettext as _
 
 
-def validate_fields(declared: list[dict], values: dict) -> tuple[dict, dict[str, list[str]]]:
-    """Return (clean values, errors keyed "fields.<name>") for a procedure's own fields."""
+def validate_fields(declared: list[dict], values: dict, prefix: str = "fields"
+                    ) -> tuple[dict, dict[str, list[str]]]:
+    """Return (clean values, errors keyed "<prefix>.<name>") for a procedure's own fields.
+
+    The same rules judge a declaration's fields (services/declarations.py), under its own prefix.
+    """
     clean: dict = {}
     errors: dict[str, list[str]] = {}
     for spec in declared:
@@ -15,11 +19,11 @@ def validate_fields(declared: list[dict], values: dict) -> tuple[dict, dict[str,
         raw = raw.strip() if isinstance(raw, str) else raw
         if raw in (None, ""):
             if spec.get("required"):
-                errors[f"fields.{name}"] = [_("Vui lòng nhập thông tin này.")]
+                errors[f"{prefix}.{name}"] = [_("Vui lòng nhập thông tin này.")]
             continue
         value, problem = _convert(spec, raw)
         if problem:
-            errors[f"fields.{name}"] = [problem]
+            errors[f"{prefix}.{name}"] = [problem]
         else:
             clean[name] = value
     return clean, errors
@@ -42,11 +46,12 @@ def _convert(spec: dict, raw) -> tuple[object, str | None]:
             return date.fromisoformat(str(raw)).isoformat(), None
         except ValueError:
             return None, _("Ngày không hợp lệ (định dạng năm-tháng-ngày).")
-    if kind == "select":
+    if kind in ("select", "choice"):
         if raw not in spec.get("choices", []):
             return None, _("Vui lòng chọn một giá trị trong danh sách.")
         return raw, None
-    limit = 2000 if kind == "textarea" else 500
+    limit = min(spec.get("max_length") or 2000, 2000) if kind == "textarea" else \
+        min(spec.get("max_length") or 500, 500)
     if not isinstance(raw, str) or len(raw) > limit:
         return None, _("Tối đa %(n)s ký tự.", n=limit)
     return raw, None

@@ -46,9 +46,20 @@ def load_catalogue(path: Path = DEMO_FILE) -> tuple[int, int]:
                             accepted_types=",".join(r.get("types", ["pdf", "jpeg", "png"])))
                 for i, r in enumerate(row["requirements"])
             ]
+        _declarations(proc, row["requirements"])
         db.session.add(proc)
     db.session.commit()
     return len(data["agencies"]), len(data["procedures"])
+
+
+def _declarations(proc: Procedure, rows: list[dict]) -> None:
+    """Give each requirement its declaration and blank form from the data (by name: kept on reload)."""
+    by_name = {r["name"]: r for r in rows}
+    for req in proc.requirements:
+        row = by_name.get(req.name)
+        if row is not None:
+            req.declaration = row.get("declaration")
+            req.blank_form = row.get("blank_form", "")
 
 
 def load_holidays(first_year: int, last_year: int) -> int:

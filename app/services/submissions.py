@@ -14,8 +14,9 @@ from app.models import Blob, Document, Dossier, Procedure, Status, StatusEvent
 from app.models.status import Channel
 from app.models.time import to_local, utcnow
 from app.schemas import flatten_errors
+from app.schemas.declaration import DeclarationsSchema
 from app.schemas.dossier import ManifestSchema
-from app.services import catalogue, deadlines, idempotency, notifications, organisations
+from app.services import catalogue, deadlines, declarations, idempotency, notifications, organisations
 from app.services.codes import allocate_code
 from app.services.errors import BlobsMissing, Invalid, TooLarge, UnsupportedType
 from app.services.integration.changes import changed
@@ -59,7 +60,11 @@ def validate_manifest(payload: dict) -> tuple[dict, Procedure]:
     clean["fields"], field_errors = validate_fields(procedure.form_fields, raw_fields)
     clean.pop("fields_", None)
     errors |= field_errors
-    errors |= _document_errors(procedure, clean.get("documents") or [])
+    answers, declaration_errors = _declarations(procedure, payload)
+    errors |= declaration_errors
+    if answers:  # absent otherwise: a manifest without declarations hashes as it did before them
+        clean["declarations"] = answers
+    errors |= _document_errors(procedure, clean.get("documents") or [], {int(k) for k in answers})
     if clean.get("return_method") == "post" and not procedure.postal_allowed:
         errors["return_method"] = [_("Thủ tục này không nhận trả kết quả qua bưu chính.")]
     if errors:
@@ -68,11 +73,25 @@ def validate_manifest(payload: dict) -> tuple[dict, Procedure]:
     return clean, procedure
 
 
-def _document_errors(procedure: Procedure, documents: list[dict]) -> dict[str, list[str]]:
-    """Check the documents against what the procedure asks of a new dossier today."""
+def _declarations(procedure: Procedure, payload: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Judge the declarations filled online: their shape, then each against its fields."""
+    try:
+        raw = DeclarationsSchema().load(payload)["declarations"]
+    except ValidationError:
+        return {}, {"declarations": [_("Tờ khai điền trực tuyến không hợp lệ.")]}
+    return declarations.validate(procedure, raw)
+
+
+def _document_errors(procedure: Procedure, documents: list[dict],
+                     declared: set[int]) -> dict[str, list[str]]:
+    """Check the documents against what the procedure asks of a new dossier today.
+
+    A requirement whose declaration was filled online (`declared`) has its document: the PDF
+    drawn from it.
+    """
     errors: dict[str, list[str]] = {}
     by_requirement = {r.id: r for r in procedure.requirements}
-    given = {d["requirement"] for d in documents}
+    given = {d["requirement"] for d in documents} | declared
     if any(ref["requirement"] not in by_requirement for ref in documents):
         errors["documents"] = [_("Giấy tờ không thuộc thủ tục này.")]
     for req_id in sorted(given & by_requirement.keys()):
@@ -81,7 +100,8 @@ def _document_errors(procedure: Procedure, documents: list[dict]) -> dict[str, l
                                                "hồ sơ không kèm tệp này.")]
     for req in procedure.active_requirements:
         if req.mandatory and req.id not in given:
-            errors[f"documents.{req.id}"] = [_("Vui lòng đính kèm giấy tờ này.")]
+            errors[f"documents.{req.id}"] = [_("Vui lòng đính kèm giấy tờ này hoặc điền tờ khai trực tuyến.")
+                                             if req.declaration else _("Vui lòng đính kèm giấy tờ này.")]
     return errors
 
 
@@ -139,6 +159,9 @@ def create_dossier(
     blobs = _check_blobs(clean, procedure)
 
     received = received or utcnow()
+    # Drawn before the transaction: only the blob and the document are written inside it.
+    drawn = declarations.rendered(procedure, clean.get("declarations", {}), clean["applicant"]["name"],
+                                  received)
     local = to_local(received).replace(tzinfo=None)
     due = deadlines.due_date(local, procedure.processing_time, procedure.time_unit,
                              procedure.cutoff_hour, deadlines.load_calendar())
@@ -153,6 +176,7 @@ def create_dossier(
             **applicant, owner_id=owner_id, channel=int(channel),
             status=Status.SUBMITTED, submitted_at=received, return_method=clean["return_method"],
             form_data=clean["fields"], due_date=due, language=language,
+            declarations=clean.get("declarations"),
         )
         db.session.add(dossier)
         for ref in clean["documents"]:
@@ -161,6 +185,7 @@ def create_dossier(
                 requirement_id=ref["requirement"], original_name=ref["name"] or blob.sha256[:12],
                 media_type=blob.media_type, size=blob.size, sha256=blob.sha256,
             ))
+        declarations.attach(dossier, drawn)
         kind, actor_id, label = actor
         dossier.events.append(StatusEvent(
             from_status=None, to_status=Status.SUBMITTED, actor_kind=kind, actor_id=actor_id,
