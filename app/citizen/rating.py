@@ -2,11 +2,12 @@
 
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
+from app.citizen.track import render_status
 from app.services import ratings
 from app.services.errors import DomainError
 
@@ -23,10 +24,8 @@ def rate(code: str):
         uuid.UUID(key)
         ratings.rate(dossier, payload, key.lower())
     except ValueError:
-        return render_template("citizen/status.html", dossier=dossier, rating_error=_(
-            "Biểu mẫu đã cũ, vui lòng tải lại trang.")), 422
+        return render_status(dossier, rating_error=_("Biểu mẫu đã cũ, vui lòng tải lại trang.")), 422
     except DomainError as exc:
-        return render_template("citizen/status.html", dossier=dossier,
-                               rating_error=exc.message), exc.status
+        return render_status(dossier, rating_error=exc.message), exc.status
     flash(_("Cảm ơn bạn đã đánh giá."))
     return redirect(url_for("citizen.status", code=dossier.code), 303)

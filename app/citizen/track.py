@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import limiter
-from app.services import postal, tracking
+from app.models.time import local_today
+from app.services import deadlines, postal, tracking
+from app.services.due_status import due_status
 from app.services.tracking import track_limit
 
 
@@ -48,5 +50,10 @@ def add_mine():
 @bp.get("/ho-so/<code>")
 def status(code: str):
     """Show where the dossier is, its timeline and what happens next."""
-    dossier = dossier_or_404(code)
-    return render_template("citizen/status.html", dossier=dossier, current=postal.latest(dossier))
+    return render_status(dossier_or_404(code))
+
+
+def render_status(dossier, **extra) -> str:
+    """Render the status page: the dossier, its postal request and its working days left."""
+    return render_template("citizen/status.html", dossier=dossier, current=postal.latest(dossier),
+                           due=due_status(dossier, local_today(), deadlines.load_calendar()), **extra)

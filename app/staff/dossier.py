@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Document, SupplementRequest
 from app.models.time import local_today
 from app.services import blobs, deadlines, overdue, workflow
+from app.services.due_status import due_status
 from app.services.tracking import access_token
 from app.staff import bp
 from app.staff.access import actor, dossier_or_404
@@ -22,7 +23,7 @@ DOCUMENT_CSP = ("default-src 'none'; object-src 'self'; img-src 'self'; style-sr
 def render_dossier(dossier, status: int = 200, errors: dict | None = None, message: str | None = None,
                    values: dict | None = None):
     """Render the dossier page, with an action's error message when one failed."""
-    today = local_today()
+    today, cal = local_today(), deadlines.load_calendar()
     who = actor()
     context = dict(
         dossier=dossier, actions=workflow.actions_for(who, dossier),
@@ -30,12 +31,12 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
         requests=db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=dossier.id)
                                     .order_by(SupplementRequest.number)).scalars().all(),
         overdue=overdue.is_overdue(dossier, today),
-        due_soon=overdue.is_due_soon(dossier, today, deadlines.load_calendar()),
+        due_soon=overdue.is_due_soon(dossier, today, cal), due=due_status(dossier, today, cal),
         field_labels={f["name"]: f.get("label", f["name"]) for f in dossier.procedure.form_fields},
         # Retired requirements too: a document keeps the name it was sent under.
         requirement_names={r.id: r.name for r in dossier.procedure.requirements},
         errors=errors or {}, message=message, values=values or {},
-        default_deadline=deadlines.load_calendar().add_working_days(today, 5),
+        default_deadline=cal.add_working_days(today, 5),
         receipt_token=access_token(dossier), new_key=str(uuid.uuid4()),
     )
     return render_template("staff/dossier.html", **context), status

@@ -46,7 +46,8 @@ def queue():
         return url_for("staff.queue", **{k: v for k, v in params.items() if v not in ("", None, False)})
 
     context = dict(page=page, f=filters, flags=flags, agencies=agencies, procedures=procedures,
-                   scoped=scope is not None, url_with=url_with, today=today)
+                   scoped=scope is not None, url_with=url_with, today=today,
+                   soon_days=overdue.soon_days())
     if request.htmx and request.htmx.target == "queue-results":
         return render_template("staff/_queue_results.html", **context)
     return render_template("staff/queue.html", **context)

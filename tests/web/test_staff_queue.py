@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from app.extensions import db
 from app.models import Channel
-from app.models.time import utcnow
+from app.models.time import local_today, utcnow
 from app.services import workflow
 from app.services.actors import Actor
+from app.services.deadlines import load_calendar
 from tests.helpers import (
     applicant,
     fresh_client,
@@ -43,7 +45,10 @@ def queue(ctx, client):
         "returned": make_dossier(justice, applicant=applicant(name="Vũ Đã Nhận")),
     }
     workflow.accept(d["overdue"], me, at=utcnow() - timedelta(days=40))
-    workflow.accept(d["soon"], me)  # 1 working day: due tomorrow-ish
+    workflow.accept(d["soon"], me)
+    # Due the next working day whatever the hour (after the cut-off the count starts a day later).
+    d["soon"].due_date = load_calendar().next_working_day(local_today())
+    db.session.commit()
     workflow.refuse(d["refused"], me, "Sai thẩm quyền")
     workflow.accept(d["returned"], me)
     workflow.forward(d["returned"], me)
