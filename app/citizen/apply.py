@@ -54,6 +54,7 @@ def apply(code: str):
                           for rid, refs in kept.items() for r in refs],
             "return_method": form.get("return_method", "counter"),
             "organisation": org.id if org is not None else None,
+            "declarations": declaration_answers(form),
         }
         dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id(),
                                                        language=str(get_locale()), organisation=org,
@@ -71,6 +72,16 @@ def apply(code: str):
         ), status
     grant(dossier)
     return redirect(url_for("citizen.receipt", code=dossier.code, t=access_token(dossier)), 303)
+
+
+def declaration_answers(form) -> dict[str, dict]:
+    """The declarations filled online: `declarations.<requirement id>.<field>` → nested answers."""
+    answers: dict[str, dict] = {}
+    for key, value in form.items():
+        if key.startswith("declarations."):
+            requirement, _dot, name = key.removeprefix("declarations.").partition(".")
+            answers.setdefault(requirement, {})[name] = value
+    return answers
 
 
 def _is_uuid(value: str) -> bool:
