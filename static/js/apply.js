@@ -6,6 +6,7 @@ import * as drafts from "./drafts.js";
 import * as outbox from "./outbox.js";
 import { bindFiles } from "./files.js";
 import { bindOrganisation } from "./apply-org.js";
+import * as declaration from "./declaration.js";
 import { clearErrors, fieldMessages, showErrors } from "./form-errors.js";
 import { flush } from "./sync.js";
 import { _ } from "./i18n.js";
@@ -31,6 +32,7 @@ export async function enhance(form) {
   form.elements.client_id.value = draft.client_id;
   const initial = drafts.readValues(form); // what the page prefilled is not the person's typing
   drafts.fillValues(form, draft.values);
+  declaration.openFilled(form);
   bindOrganisation(form);
 
   async function save() {
@@ -128,9 +130,9 @@ function missingRequired(form, draft) {
   }
   for (const field of form.querySelectorAll("[data-requirement][data-mandatory]")) {
     const req = field.dataset.requirement;
-    if (!(draft.files[req] || []).length) missing[`documents.${req}`] = [_("Vui lòng đính kèm giấy tờ này.")];
+    if (!(draft.files[req] || []).length && !declaration.filled(form, req)) missing[`documents.${req}`] = [_("Vui lòng đính kèm giấy tờ này.")];
   }
-  return missing;
+  return { ...missing, ...declaration.gaps(form) };
 }
 
 function toItem(form, draft) {
@@ -153,6 +155,7 @@ function toItem(form, draft) {
     blobs: [...blobs.values()],
     request: { url: "/api/v1/dossiers", body: {
       procedure: draft.procedure, applicant, fields: pick("fields."), documents,
+      declarations: declaration.answers(values), // absent when none is filled online
       return_method: values.return_method || "counter",
       // Filing for an organisation (its id): the server checks the membership again.
       organisation: values.organisation ? Number(values.organisation) : undefined,
