@@ -10,13 +10,14 @@ from app.services.passwords import hash_password
 
 
 def register(app: Flask) -> None:
-    from app import cli_blobs, cli_integration, cli_operations, cli_webhooks
+    from app import cli_blobs, cli_digest, cli_integration, cli_operations, cli_webhooks
 
     register_worker(app)
     cli_operations.register(app)
     cli_blobs.register(app)
     cli_integration.register(app)
     cli_webhooks.register(app)
+    cli_digest.register(app)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the catalogue has no procedure yet.")
@@ -71,10 +72,13 @@ def register_worker(app: Flask) -> None:
         """Deliver queued notifications (email, SMS), webhooks, portal records; retries; run several."""
         import time
 
+        from app.cli_digest import worker_tick
         from app.services.delivery import deliver_batch
         from app.services.webhooks import delivery as outbound
 
+        digest_day = None
         while True:
+            digest_day = worker_tick(digest_day)  # the daily deadline digest, queued once a day
             sent, failed = deliver_batch(batch)
             # the same loop sends webhooks and national-portal records (their own table)
             hooks_sent, hooks_failed = outbound.deliver_batch(batch)

@@ -28,8 +28,9 @@ EVENTS = {
 }
 
 
-# kind → template under templates/notifications/, for messages about an account, not a dossier.
-ACCOUNT_EVENTS = {"password_reset"}
+# kind → template under templates/notifications/, for messages to an account, not about one
+# dossier: a password reset, a department's daily deadline digest (services/digest.py).
+ACCOUNT_EVENTS = {"password_reset", "deadline_digest"}
 
 
 def language_of(dossier: Dossier | None) -> str:
