@@ -202,3 +202,36 @@ def test_feed_exactly_once_while_others_write(app, is_postgres):
     truth = versions()
     assert last == truth
     assert len(truth) == 24 + 4 * 6 and len(seen) > len(truth)
+
+
+def test_a_savepoint_rolled_back_leaves_no_change_behind(ctx):
+    """A race lost inside a savepoint (services/idempotency.py) must not number what it undid."""
+    _agency, proc = department()
+    kept, undone = make_dossier(proc), make_dossier(proc)
+    before = dict(db.session.execute(db.select(DossierChange.dossier_id, DossierChange.seq)).all())
+    savepoint = db.session.begin_nested()
+    workflow.postal_step(undone, RECEPTION, "Đã gửi", commit=False)
+    db.session.flush()
+    savepoint.rollback()
+    workflow.postal_step(kept, RECEPTION, "Đã gửi", commit=False)
+    db.session.commit()
+    after = dict(db.session.execute(db.select(DossierChange.dossier_id, DossierChange.seq)).all())
+    assert after[undone.id] == before[undone.id]
+    assert after[kept.id] == max(after.values()) > before[kept.id]
+
+
+def test_a_new_dossier_undone_by_its_savepoint_is_not_numbered(ctx):
+    from app.services.integration.changes import changed
+    _agency, proc = department()
+    first = make_dossier(proc)
+    savepoint = db.session.begin_nested()
+    ghost = Dossier(client_id="00000000-0000-4000-8000-00000000abcd", payload_hash="x", code="GHOST-1",
+                    procedure_id=proc.id, agency_id=proc.agency_id, applicant_name="A",
+                    applicant_id_number="1", applicant_phone="1", applicant_address="x")
+    db.session.add(ghost)
+    db.session.flush()
+    changed(ghost, "dossier.created")
+    savepoint.rollback()
+    workflow.postal_step(first, RECEPTION, "Đã gửi", commit=False)
+    db.session.commit()  # would fail on the foreign key if the ghost were numbered
+    assert db.session.execute(db.select(db.func.count()).select_from(DossierChange)).scalar_one() == 1

@@ -37,9 +37,15 @@ class Change:
     data: dict = field(default_factory=dict)
 
 
+def _innermost(session: Session):
+    """The transaction a note belongs to: the open savepoint, if any, else the transaction."""
+    return session.get_nested_transaction() or session.get_transaction()
+
+
 def changed(dossier: Dossier, event_name: str, **data) -> None:
     """Say that `dossier` changed in the current transaction, and how; it is numbered at commit."""
-    db.session.info.setdefault(_PENDING, []).append(Change(dossier, event_name, data))
+    session = db.session()
+    session.info.setdefault(_PENDING, []).append((_innermost(session), Change(dossier, event_name, data)))
 
 
 def on_commit(listener: Callable[[list[Change]], None]) -> Callable[[list[Change]], None]:
@@ -56,15 +62,33 @@ def on_commit(listener: Callable[[list[Change]], None]) -> Callable[[list[Change
 @event.listens_for(Session, "after_flush")
 def _note_written(session: Session, _context) -> None:
     """Note every dossier this flush wrote: its row, or a document or timeline entry of it."""
-    touched = session.info.setdefault(_TOUCHED, {})  # dossier id -> agency id (None: unknown)
+    tx, notes = _innermost(session), session.info.setdefault(_TOUCHED, [])  # (tx, dossier id, agency id)
     for obj in session.new:
         if isinstance(obj, Dossier):
-            touched[obj.id] = obj.agency_id
+            notes.append((tx, obj.id, obj.agency_id))
         elif isinstance(obj, Document | StatusEvent) and obj.dossier_id is not None:
-            touched.setdefault(obj.dossier_id, None)
+            notes.append((tx, obj.dossier_id, None))
     for obj in session.dirty:
         if isinstance(obj, Dossier) and session.is_modified(obj, include_collections=False):
-            touched[obj.id] = obj.agency_id
+            notes.append((tx, obj.id, obj.agency_id))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_savepoint(session: Session, previous) -> None:
+    """A savepoint rolled back (a twin's race lost, say): what was noted inside it never happened."""
+    if not previous.nested:
+        return  # the whole transaction: _forget below drops everything
+
+    def inside(tx) -> bool:
+        while tx is not None:
+            if tx is previous:
+                return True
+            tx = tx.parent
+        return False
+
+    for key in (_PENDING, _TOUCHED):
+        if key in session.info:
+            session.info[key] = [note for note in session.info[key] if not inside(note[0])]
 
 
 @event.listens_for(Session, "before_commit")
@@ -73,15 +97,18 @@ def _number(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the outer commit numbers
         return
     session.flush()
-    changes = session.info.pop(_PENDING, [])
+    changes = [change for _tx, change in session.info.pop(_PENDING, [])]
     if changes and _LISTENERS:
         for listener in _LISTENERS:
             listener(changes)
         session.flush()
-    touched = session.info.pop(_TOUCHED, {})
+    touched: dict[int, int | None] = {}  # dossier id -> agency id (None: not known here)
+    for _tx, dossier_id, agency_id in session.info.pop(_TOUCHED, []):
+        if touched.get(dossier_id) is None:
+            touched[dossier_id] = agency_id
     for change in changes:
-        if change.dossier.id is not None:
-            touched.setdefault(change.dossier.id, change.dossier.agency_id)
+        if change.dossier.id is not None and touched.get(change.dossier.id) is None:
+            touched[change.dossier.id] = change.dossier.agency_id
     if touched:
         _assign(session, touched)
 
