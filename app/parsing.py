@@ -15,6 +15,7 @@ Non-UTF-8 bytes in forms and query strings are already replaced by Werkzeug (err
 import json
 import math
 import re
+from decimal import Decimal
 
 from flask import Flask
 from flask_babel import gettext as _
@@ -89,10 +90,15 @@ def _reject_constant(name: str):
     raise InvalidJSON(_("Dữ liệu JSON chứa giá trị không hợp lệ (%(value)s).", value=name))
 
 
-def _finite(text: str) -> float:
+def _finite(text: str) -> float | int:
     number = float(text)
     if not math.isfinite(number):  # 1e400 parses to inf
         raise InvalidJSON(_("Dữ liệu JSON chứa số quá lớn."))
+    # JSON has one number type: 12.0 is the integer 12 (as JSON Schema and the OpenAPI document
+    # say), so every integer field takes it. Decimal, because 9007199254740993.0 is no float.
+    exact = Decimal(text)
+    if exact == exact.to_integral_value() and INT64_MIN <= exact <= INT64_MAX:
+        return int(exact)
     return number
 
 

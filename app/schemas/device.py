@@ -16,3 +16,9 @@ class DeviceOwnersSchema(Schema):
         required=True, error_messages={"required": N_("Thiếu danh sách tài khoản.")},
         validate=validate.Length(max=MAX_ACCOUNTS, error=N_("Tối đa {max} tài khoản.")),
     )
+
+
+class DeviceOwnersReplySchema(Schema):
+    owner = fields.String(required=True, metadata={"description": "the account's device tag, or empty"})
+    mine = fields.List(fields.Integer(), required=True, metadata={
+        "description": "the listed ids that are the signed-in account's (none when nobody is)"})

@@ -142,3 +142,39 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 def is_uuid(value: str | None) -> bool:
     return bool(value) and bool(UUID_RE.match(value.lower()))
+
+
+class DossierSummarySchema(Schema):
+    """What the device keeps about a dossier it sent (POST /dossiers, POST /track)."""
+
+    code = fields.String(required=True, metadata={"description": "<AGENCY_CODE>-<YYMMDD>-<NNNN>"})
+    client_id = fields.String(required=True, metadata={"description": "the Idempotency-Key it came with"})
+    status = fields.Integer(required=True, metadata={"description": "1-10, the national status codes"})
+    status_label = fields.String(required=True)
+    procedure = fields.String(required=True)
+    procedure_name = fields.String(required=True)
+    submitted_at = fields.String(required=True, metadata={"format": "date-time"})
+    due_date = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    receipt_url = fields.String(required=True, metadata={
+        "description": "the receipt, signed for 90 days (opens without an account)"})
+
+
+class TimelineEntrySchema(Schema):
+    status = fields.Integer(required=True)
+    status_label = fields.String(required=True)
+    at = fields.String(required=True, metadata={"format": "date-time"})
+    note = fields.String(required=True)
+
+
+class TrackedSchema(DossierSummarySchema):
+    timeline = fields.List(fields.Nested(TimelineEntrySchema), required=True)
+
+
+class ProofSchema(Schema):
+    """What every citizen write carries, so the outbox can replay it without cookies."""
+
+    class Meta:
+        unknown = EXCLUDE  # beside the write's own fields
+
+    token = fields.String(metadata={"description": "the signed link's `t` (from receipt_url)"})
+    secret = fields.String(metadata={"description": "the applicant's phone or ID number"})

@@ -1,9 +1,9 @@
 """A postal request, as the PWA posts it and the plain form is turned into."""
 
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from app.i18n import N_
-from app.models.postal import DIRECTIONS
+from app.models.postal import DIRECTIONS, LEGS, STATES
 from app.schemas.bounded import DbInteger
 from app.schemas.dossier import REQUIRED, Trimmed, text
 from app.services.identity import normalise_phone
@@ -47,3 +47,30 @@ class PostalRequestSchema(Trimmed):
         result = super().load(data, **kw)
         result["phone"] = normalise_phone(result["phone"])
         return result
+
+
+class PostalCancelSchema(Trimmed):
+    """Why the applicant cancels (optional); the proof travels beside it."""
+
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class PostalLegSchema(Schema):
+    state = fields.String(required=True, metadata={"enum": list(STATES)})
+    waybill = fields.String(required=True, allow_none=True)
+
+
+class PostalSummarySchema(Schema):
+    """What the device shows about a postal request once the server holds it."""
+
+    code = fields.String(required=True)
+    status = fields.Integer(required=True, metadata={"description": "the dossier's status, 1-10"})
+    request_id = fields.Integer(required=True, metadata={"description": "for /change and /cancel"})
+    postal_state = fields.String(required=True, metadata={"enum": list(STATES)})
+    direction = fields.String(required=True, metadata={"enum": list(DIRECTIONS)})
+    fee = fields.Integer(required=True, metadata={"description": "VND"})
+    waybill = fields.String(required=True, allow_none=True)
+    legs = fields.Dict(keys=fields.String(metadata={"enum": list(LEGS)}),
+                       values=fields.Nested(PostalLegSchema), required=True)
+    can_change = fields.Boolean(required=True)
+    receipt_url = fields.String(required=True, metadata={"description": "the status page, signed (90 days)"})

@@ -18,3 +18,10 @@ class RatingSchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(
         max=1000, error=N_("Tối đa {max} ký tự.")))
     officer = DbInteger(load_default=None, allow_none=True)
+
+
+class RatingReplySchema(Schema):
+    code = fields.String(required=True)
+    level = fields.Integer(required=True, metadata={"enum": [1, 2, 3]})
+    level_label = fields.String(required=True)
+    rated_at = fields.String(required=True, metadata={"format": "date-time"})

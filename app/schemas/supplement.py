@@ -29,3 +29,12 @@ class SupplementAnswerSchema(Schema):
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000,
                                                                   error=N_("Tối đa {max} ký tự.")))
+
+
+class SupplementReplySchema(Schema):
+    code = fields.String(required=True)
+    status = fields.Integer(required=True, metadata={"description": "the dossier's status, 1-10"})
+    status_label = fields.String(required=True)
+    due_date = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    supplement = fields.Integer(required=True, metadata={"description": "which request it answers: 1, 2..."})
+    answered_at = fields.String(required=True, metadata={"format": "date-time"})
