@@ -19,9 +19,10 @@ def procedures():
     query = request.args.get("q", "").strip()[:200]
     agency_id = request.args.get("co-quan", type=int)
     field = request.args.get("linh-vuc", "").strip()
-    found = catalogue.find(query, agency_id, field)
+    found = catalogue.find(query, agency_id, field, limit=catalogue.SHOWN)
     context = dict(
-        results=found.procedures, partial=found.partial, query=query, agency_id=agency_id,
+        results=found.procedures, partial=found.partial, total=found.total, shown=catalogue.SHOWN,
+        query=query, agency_id=agency_id,
         field=field, agencies=catalogue.agencies_with_counts(), fields=catalogue.fields(),
         search_terms=catalogue_search.terms(),
     )

@@ -8,11 +8,11 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer
 
 from app.extensions import db
 from app.models import Agency, Procedure
-from app.services.catalogue_search import Entry, parse, rank, terms
+from app.services.catalogue_search import Entry, parse, rank, sort_key, terms
 from app.services.errors import Invalid
 from app.services.text import fold
 
@@ -23,36 +23,47 @@ def _open():
             .where(Procedure.active.is_(True), Agency.active.is_(True)))
 
 
+# A search lists its best this many (a phone shows a few; more words narrow it down). The
+# whole catalogue (no search) is listed in full: it is what the device searches offline.
+SHOWN = 100
+
+
 class Found(NamedTuple):
-    """A search's answer: the procedures, best first, and whether they have only some words."""
+    """A search's answer: the procedures, best first, whether they have only some of the
+    words, and how many were found in all (more than are listed when past `limit`)."""
 
     procedures: list[Procedure]
     partial: bool
+    total: int
 
 
-def find(query: str = "", agency_id: int | None = None, field: str = "") -> Found:
+def find(query: str = "", agency_id: int | None = None, field: str = "", whole: bool = False,
+         limit: int | None = None) -> Found:
     """Return the open procedures for a search, ranked by catalogue_search.rank.
 
-    Every server reads the catalogue as it is now (one narrow query), so an edit shows at
-    once everywhere; folding the texts into words is cached by the text itself.
+    Every server reads the catalogue as it is now (for a search, one narrow query first), so
+    an edit shows at once everywhere; folding the texts into words is cached by the text.
+    Only what a list shows is loaded, unless `whole` (forms and descriptions too); a search
+    loads its first `limit` only.
     """
+    filters = [Procedure.active.is_(True), Agency.active.is_(True)]
+    if agency_id:
+        filters.append(Procedure.agency_id == agency_id)
+    if field:
+        filters.append(Procedure.field == field)
+    if not query:
+        stmt = _loading(whole).where(*filters)
+        procedures = sorted(db.session.execute(stmt).unique().scalars(),
+                            key=lambda p: (sort_key(p.name), p.code))
+        return Found(procedures, False, len(procedures))
+    table = terms()
     stmt = (db.select(Procedure.id, Procedure.code, Procedure.name, Procedure.field,
                       Agency.name.label("agency"), Agency.short_name)
-            .join(Procedure.agency).where(Procedure.active.is_(True), Agency.active.is_(True)))
-    if agency_id:
-        stmt = stmt.where(Procedure.agency_id == agency_id)
-    if field:
-        stmt = stmt.where(Procedure.field == field)
-    table = terms()
-    if query:
-        stmt = stmt.where(_may_match(query, table))
-    rows = sorted(db.session.execute(stmt).all(), key=lambda r: (fold(r.name), r.code))
-    partial = False
-    if query:
-        entries = [Entry(r.code, r.name, r.field, f"{r.agency} {r.short_name}") for r in rows]
-        order, partial = rank(query, entries, table)
-        rows = [rows[i] for i in order]
-    return Found(_load([r.id for r in rows]), partial)
+            .join(Procedure.agency).where(*filters, _may_match(query, table)))
+    rows = sorted(db.session.execute(stmt).all(), key=lambda r: (sort_key(r.name), r.code))
+    entries = [Entry(r.code, r.name, r.field, f"{r.agency} {r.short_name}") for r in rows]
+    order, partial = rank(query, entries, table)
+    return Found(_load([rows[i].id for i in order[:limit]], whole), partial, len(order))
 
 
 def _may_match(query: str, table: dict):
@@ -65,19 +76,27 @@ def _may_match(query: str, table: dict):
     return or_(*conditions) if conditions else db.false()
 
 
-def _load(ids: list[int]) -> list[Procedure]:
-    """Load these procedures with their agencies, in this order."""
+def _loading(whole: bool):
+    """Select procedures with their agencies; for a list, without the heavy columns."""
+    stmt = db.select(Procedure).join(Procedure.agency).options(contains_eager(Procedure.agency))
+    if not whole:
+        stmt = stmt.options(defer(Procedure.form_fields), defer(Procedure.description),
+                            defer(Procedure.search_text))
+    return stmt
+
+
+def _load(ids: list[int], whole: bool) -> list[Procedure]:
+    """Load these procedures, in this order."""
     if not ids:
         return []
-    stmt = (db.select(Procedure).join(Procedure.agency).options(contains_eager(Procedure.agency))
-            .where(Procedure.id.in_(ids)))
-    loaded = {p.id: p for p in db.session.execute(stmt).unique().scalars()}
+    loaded = {p.id: p for p in db.session.execute(_loading(whole).where(Procedure.id.in_(ids)))
+              .unique().scalars()}
     return [loaded[i] for i in ids if i in loaded]
 
 
 def search(query: str = "", agency_id: int | None = None, field: str = "") -> list[Procedure]:
-    """Return the open procedures for a search (or all of them), best match first."""
-    return find(query, agency_id, field).procedures
+    """Return the open procedures for a search (or all of them), best match first, whole."""
+    return find(query, agency_id, field, whole=True).procedures
 
 
 def agencies_with_counts() -> list[tuple[Agency, int]]:

@@ -59,6 +59,18 @@ def words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=20000)
+def sort_key(name: str) -> str:
+    """The catalogue order: by name, folded (cached like `words`)."""
+    return " ".join(words(name))
+
+
+@lru_cache(maxsize=20000)
+def _spaced(*texts: str) -> str:
+    """The texts' words, each after a space: `" " + start in it` asks if a word starts so."""
+    return "".join(f" {w}" for t in texts for w in words(t))
+
+
+@lru_cache(maxsize=20000)
 def _positions(text: str) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for i, word in enumerate(words(text)):
@@ -128,14 +140,17 @@ def parse(query: str, table: dict) -> list[Concept]:
     return concepts or skipped  # a query of nothing but "thủ tục" still looks for it
 
 
-def _find(text: str, alt: tuple[str, ...], prefix: bool) -> list[tuple[int, int, bool]]:
+@lru_cache(maxsize=65536)  # the same searches come again (and the catalogue stays)
+def _find(text: str, alt: tuple[str, ...], prefix: bool) -> tuple[tuple[int, int, bool], ...]:
     """Where `alt` occurs in `text`'s words: (start, end, exact).
 
     With `prefix`, its last word may be the start of a longer word (exact is then False).
     """
     seq, n = words(text), len(alt)
     if n == 1 and prefix:
-        return [(j, j + 1, w == alt[0]) for j, w in enumerate(seq) if w.startswith(alt[0])]
+        if f" {alt[0]}" not in _spaced(text):
+            return ()
+        return tuple((j, j + 1, w == alt[0]) for j, w in enumerate(seq) if w.startswith(alt[0]))
     found = []
     for j in _positions(text).get(alt[0], ()):
         if j + n > len(seq) or seq[j + 1:j + n - 1] != alt[1:-1]:
@@ -144,18 +159,21 @@ def _find(text: str, alt: tuple[str, ...], prefix: bool) -> list[tuple[int, int,
             found.append((j, j + n, True))
         elif prefix and seq[j + n - 1].startswith(alt[-1]):
             found.append((j, j + n, False))
-    return found
+    return tuple(found)
 
 
 def _score(entry: Entry, concepts: list[Concept], typed: tuple[str, ...]) -> tuple[int, int]:
     """Return (how many of the query's words the entry contains, its score)."""
     texts = (entry.name, entry.field, entry.agency)
+    present = [_positions(t) for t in texts]
     matched = score = 0
     in_name = []
     for concept in concepts:
         best = 0
         for k, (text, weight) in enumerate(zip(texts, WEIGHTS, strict=True)):
-            hits = [h for alt in concept.alts for h in _find(text, alt, concept.prefix)]
+            # Most words are in none of the texts: skip those without a call (speed only).
+            hits = [h for alt in concept.alts if concept.prefix or alt[0] in present[k]
+                    for h in _find(text, alt, concept.prefix)]
             if k == 0:
                 in_name.append(hits)
             if hits:
@@ -183,30 +201,67 @@ def _code_score(compact: str, code: str) -> int:
     return 2 * CODE if code == compact else CODE if compact in code else 0
 
 
+def _entry_score(entry: Entry, concepts: list[Concept], typed: tuple[str, ...], compact: str,
+                 wanted: int) -> tuple[int, int]:
+    matched, score = _score(entry, concepts, typed) if concepts else (0, 0)
+    if bonus := _code_score(compact, entry.code):
+        matched, score = max(wanted, 1), score + bonus
+    return matched, score
+
+
 def scores(query: str, entries: list[Entry], table: dict) -> tuple[list[tuple[int, int]], int]:
     """Return (words found, score) for each entry, and how many words the query has."""
     concepts = parse(query, table)
     wanted = sum(c.size for c in concepts)
-    typed = words(query)[:MAX_WORDS]
-    compact = fold(query).replace(" ", "")
-    out = []
-    for entry in entries:
-        matched, score = _score(entry, concepts, typed) if concepts else (0, 0)
-        if bonus := _code_score(compact, entry.code):
-            matched, score = max(wanted, 1), score + bonus
-        out.append((matched, score))
-    return out, wanted
+    typed, compact = words(query)[:MAX_WORDS], fold(query).replace(" ", "")
+    return [_entry_score(e, concepts, typed, compact, wanted) for e in entries], wanted
+
+
+@lru_cache(maxsize=20000)
+def _all_words(*texts: str) -> frozenset[str]:
+    return frozenset(w for t in texts for w in words(t))
+
+
+def _bound(entry: Entry, concepts: list[Concept]) -> int:
+    """At most how many of the query's words the entry contains (a quick look at first words)."""
+    seen = _all_words(entry.name, entry.field, entry.agency)
+    bound = 0
+    for concept in concepts:
+        if concept.prefix:  # one word as typed so far
+            spaced = _spaced(entry.name, entry.field, entry.agency)
+            bound += concept.size if f" {concept.alts[0][0]}" in spaced else 0
+        elif any(alt[0] in seen for alt in concept.alts):
+            bound += concept.size
+    return bound
 
 
 def rank(query: str, entries: list[Entry], table: dict) -> tuple[list[int], bool]:
     """Order `entries` (given in catalogue order) for `query`.
 
     Return the indices of the entries found, best first (ties keep catalogue order), and
-    whether they contain only some of the words (no entry contains them all).
+    whether they contain only some of the words (no entry contains them all). The same as
+    ranking `scores()`, but only entries that may contain the most words are scored in full.
     """
-    found, wanted = scores(query, entries, table)
-    top = max((matched for matched, _ in found), default=0)
-    if not top:
-        return [], False
-    kept = sorted((-score, i) for i, (matched, score) in enumerate(found) if matched == top)
-    return [i for _, i in kept], top < wanted
+    concepts = parse(query, table)
+    wanted = sum(c.size for c in concepts)
+    typed, compact = words(query)[:MAX_WORDS], fold(query).replace(" ", "")
+    levels: dict[int, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if _code_score(compact, entry.code):
+            bound = max(wanted, 1)
+        else:
+            bound = _bound(entry, concepts) if concepts else 0
+        if bound:
+            levels.setdefault(bound, []).append(i)
+    top, kept = 0, []
+    for bound in sorted(levels, reverse=True):
+        if bound < top:
+            break  # these cannot contain as many words as those already found
+        for i in levels[bound]:
+            matched, score = _entry_score(entries[i], concepts, typed, compact, wanted)
+            if matched > top:
+                top, kept = matched, []
+            if matched and matched == top:
+                kept.append((-score, i))
+    kept.sort()
+    return [i for _, i in kept], bool(top) and top < wanted

@@ -86,15 +86,20 @@ async function searchHere(form) {
   let order = pool.map((_card, i) => i);
   let partial = false;
   if (wanted.q) ({ order, partial } = rank(wanted.q, pool.map(entry), terms()));
-  show(results, order.map((i) => pool[i]), partial);
+  show(results, order.map((i) => pool[i]), partial, Boolean(wanted.q));
   const address = `${location.pathname}?${new URLSearchParams(data)}`;
   history.replaceState(history.state, "", address); // a reload (offline too) keeps the search
 }
 
-function show(results, found, partial) {
-  results.querySelector("ul.cards").replaceChildren(...found.map((card) => card.cloneNode(true)));
+// A search lists its best `data-shown` (as the server does); the whole list, all of it.
+function show(results, found, partial, searched) {
+  const listed = searched ? found.slice(0, Number(results.dataset.shown) || found.length) : found;
+  results.querySelector("ul.cards").replaceChildren(...listed.map((card) => card.cloneNode(true)));
   results.querySelector("[data-results-count]").textContent =
     _("Tìm thấy %(num)s thủ tục", { num: found.length });
+  const more = results.querySelector("[data-results-more]");
+  more.hidden = listed.length === found.length;
+  more.textContent = _("Đây là %(shown)s thủ tục khớp nhất; gõ thêm từ để thu hẹp.", { shown: listed.length });
   const note = results.querySelector("[data-results-offline]");
   if (navigator.onLine && note.dataset.unreachable) note.textContent = note.dataset.unreachable;
   note.hidden = false;

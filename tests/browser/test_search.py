@@ -38,10 +38,15 @@ def codes(page) -> list[str]:
 def worker_ready(page):
     """Wait until the worker controls the page and keeps the catalogue.
 
-    Like support.wait_for_worker, with more time: installing it fetches every shell file,
-    which takes a while on a machine busy with other work.
+    Like support.wait_for_worker, with more time (installing fetches every shell file, slow
+    on a busy machine), and a reload when the page began loading just before the worker
+    took over: clients.claim() can miss a page that is not yet a client, which then stays
+    uncontrolled until it is loaded again.
     """
-    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60)
+    wait_until(page, "!!(await navigator.serviceWorker.ready).active", timeout=60)
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=30)
     wait_until(page, "!!(await caches.match('/__motcua/warmed'))", timeout=60)
 
 
@@ -140,3 +145,19 @@ def test_server_unreachable_on_a_network_that_seems_up(page, context, catalogue)
     assert codes(page) == ["2.000635"]
     expect(page.locator("#q")).to_be_focused()  # still typing: nothing took the focus away
     expect(page.locator("form[data-catalogue-search] .request-error")).to_have_count(0)
+
+
+def test_a_broad_search_lists_the_same_best_few_online_and_offline(page, context, catalogue, monkeypatch):
+    from app.services import catalogue as service
+    monkeypatch.setattr(service, "SHOWN", 3)  # the live server runs in this process
+    page.goto("/thu-tuc?q=dang+ky")
+    online, count = codes(page), page.inner_text("[data-results-count]")
+    assert len(online) == 3 and count == "5 thủ tục"
+    more = "Đây là 3 thủ tục khớp nhất; gõ thêm từ để thu hẹp."
+    expect(page.locator("[data-results-more]")).to_have_text(more)
+    offline_ready(page, context)
+    page.goto("/thu-tuc?q=dang+ky")
+    expect(page.locator(NOTE)).to_be_visible()
+    assert codes(page) == online
+    expect(page.locator("[data-results-more]")).to_have_text(more)
+    expect(page.locator("[data-results-count]")).to_have_text("Tìm thấy 5 thủ tục")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.services.catalogue_search import DEFAULT_TABLE, Entry, compile_terms, parse, rank, words
+from app.services.catalogue_search import DEFAULT_TABLE, Entry, compile_terms, parse, rank, scores, words
 
 DEMO = json.loads((DEFAULT_TABLE.parent / "demo_catalogue.json").read_text(encoding="utf-8"))
 TABLE = compile_terms(json.loads(DEFAULT_TABLE.read_text(encoding="utf-8")))
@@ -137,3 +137,13 @@ def test_the_synonym_table_is_compiled_from_folded_words():
 def test_a_malformed_table_is_refused(raw):
     with pytest.raises(ValueError):
         compile_terms(raw)
+
+
+@pytest.mark.parametrize("query", ["đăng ký kinh doanh", "ho tichs", "cap lai can cuoc bi mat", "cấp", "h",
+                                   "2.000635", "1.0", "giấy phép lái xe máy bay", "xyz", "thủ tục"])
+def test_ranking_scores_only_what_it_must_yet_equals_ranking_every_score(query):
+    entries = demo_entries()
+    found, wanted = scores(query, entries, TABLE)
+    top = max(matched for matched, _ in found)
+    reference = sorted((-score, i) for i, (matched, score) in enumerate(found) if top and matched == top)
+    assert rank(query, entries, TABLE) == ([i for _, i in reference], bool(top) and top < wanted)

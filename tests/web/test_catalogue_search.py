@@ -123,3 +123,16 @@ def test_htmx_fragment_keeps_the_ranking(client, demo):
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="results"')
     assert sorted(result_codes(html)[:3]) == sorted(DN)
+
+
+def test_a_search_lists_its_best_few_and_says_how_many_there_are(client, demo, monkeypatch):
+    from app.services import catalogue
+    monkeypatch.setattr(catalogue, "SHOWN", 2)
+    html = search(client, "đăng ký kinh doanh")
+    assert len(result_codes(html)) == 2 and result_codes(html)[0] == "1.005172"
+    assert "5 thủ tục" in html
+    assert "Đây là 2 thủ tục khớp nhất" in html and "data-results-more hidden" not in html
+    assert 'data-shown="2"' in html
+    whole = search(client, "")
+    assert len(result_codes(whole)) == 52  # the whole catalogue is never cut: the device needs it
+    assert "data-results-more hidden" in whole
