@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, limiter
 from app.services.errors import DomainError
+from app.services.uploads import human_size
 
 
 def wants_json() -> bool:
@@ -24,7 +25,9 @@ MESSAGES = {
     403: lambda: _("Bạn không có quyền xem trang này."),
     404: lambda: _("Không tìm thấy trang bạn cần."),
     405: lambda: _("Thao tác này không được hỗ trợ."),
-    413: lambda: _("Dữ liệu gửi lên quá lớn. Mỗi tệp tối đa 10 MB, cả hồ sơ tối đa 50 MB."),
+    413: lambda: _("Dữ liệu gửi lên quá lớn nên chưa có gì được lưu. Mỗi tệp tối đa %(file)s, cả hồ sơ "
+                   "tối đa %(dossier)s.", file=human_size(current_app.config["MAX_FILE_BYTES"]),
+                   dossier=human_size(current_app.config["MAX_DOSSIER_BYTES"])),
     429: lambda: _("Bạn thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
     500: lambda: _("Hệ thống gặp sự cố. Thông tin bạn nhập chưa bị mất; vui lòng thử lại sau."),
 }

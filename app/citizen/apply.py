@@ -5,15 +5,20 @@ import uuid
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream
 
 from app.account.current import filing_choices, filing_for, owner_id, start_values
-from app.citizen import bp, sender
+from app.citizen import bp, form_files, sender
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
-from app.services import blobs, catalogue, postal, submissions
+from app.lib.multipart_peek import peek
+from app.services import catalogue, files, postal, submissions
 from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
 from app.services.tracking import access_token
-from app.services.uploads import inspect
+from app.services.uploads import human_size, too_large
+
+READ_THROUGH = 4  # a refused body up to 4 times the limit is read to its end (multipart_peek.py)
 
 
 @bp.get("/thu-tuc/<code>/nop")
@@ -28,50 +33,101 @@ def apply_form(code: str):
 
 @bp.post("/thu-tuc/<code>/nop")
 def apply(code: str):
-    """Receive the plain form: check every file, store them, then create the dossier once."""
+    """Receive the plain form: judge fields and files in one round, then create the dossier once."""
     # Not get_procedure: a form drawn before the agency closed is answered with the reason (422).
     proc = catalogue.find_procedure(code) or abort(404)
     form = request.form
     client_id = form.get("client_id", "")
-    values = {k: v for k, v in form.items() if not k.startswith(("kept.", "csrf"))}
-    kept = _kept_documents(proc)
-    status, errors = 422, {}
+    kept = form_files.kept(proc.requirements)
     try:
         if not _is_uuid(client_id):
             raise Invalid(_("Biểu mẫu đã cũ, vui lòng tải lại trang."), {})
         catalogue.check_open(proc)  # before any file is stored
         org = filing_for(form.get("organisation"))  # only if the account is its active member now
-        new_refs = _receive_files(proc)
-        for req_id, refs in new_refs.items():
-            kept.setdefault(req_id, []).extend(refs)
-        manifest = {
-            "procedure": proc.code,
-            "applicant": {k.removeprefix("applicant."): v for k, v in form.items()
-                          if k.startswith("applicant.")},
-            "fields": {k.removeprefix("fields."): v for k, v in form.items()
-                       if k.startswith("fields.")},
-            "documents": [{"requirement": rid, "sha256": r["sha256"], "name": r["name"]}
-                          for rid, refs in kept.items() for r in refs],
-            "return_method": form.get("return_method", "counter"),
-            "organisation": org.id if org is not None else None,
-            "declarations": declaration_answers(form),
-        }
+        # Good files are stored even beside bad ones, and listed as kept on the form's answer.
+        received = files.receive_each(form_files.uploads(proc.requirements), proc.requirements, kept)
+        form_files.remember(received.refs)
+        form_files.merge(kept, received.refs)
+        manifest = _manifest(proc, form, kept, org)
+        if received.problems:
+            raise files.refusal(manifest, received)
         dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id(),
                                                        language=str(get_locale()), organisation=org,
                                                        sent_from=sender.name(), may_see=sender.may_see)
     except DomainError as exc:
         db.session.rollback()
-        status = exc.status
         field_errors = isinstance(exc, Invalid | TooLarge | UnsupportedType)
         errors = exc.details if field_errors and exc.details else {"_form": [exc.message]}
         if exc.code == "idempotency_conflict":
             client_id = str(uuid.uuid4())
-        return render_template(
-            "citizen/apply.html", procedure=proc, values=values, client_id=client_id,
-            kept=kept, errors=errors, summary=exc.message, choices=filing_choices(),
-        ), status
+        return refused(proc, form, client_id, kept, errors, exc.message), exc.status
     grant(dossier)
     return redirect(url_for("citizen.receipt", code=dossier.code, t=access_token(dossier)), 303)
+
+
+def refused(proc, form, client_id: str, kept: dict, errors: dict, summary: str) -> str:
+    """The form again, as the person filled it, with every reason it was not sent."""
+    values = {k: v for k, v in form.items() if not k.startswith(("kept.", "csrf"))}
+    return render_template("citizen/apply.html", procedure=proc, values=values, client_id=client_id,
+                           kept=kept, errors=errors, summary=summary, choices=filing_choices())
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def body_too_large(exc):
+    """A plain apply form over the size of a whole dossier (413): the form again, filled in."""
+    answer = _refused_for_size() if request.endpoint == "citizen.apply" else None
+    if answer is None:  # another page, or a body that cannot be read through: the app's page
+        # (Flask asks a blueprint's handlers first; with no blueprint named, the app's answers.)
+        return current_app._find_error_handler(exc, [])(exc)
+    return answer, 413
+
+
+def _refused_for_size() -> str | None:
+    """Read the refused body through (text kept, files only counted) and say what each weighed.
+
+    Only a body refused before any of it was read (its Content-Length over the limit), and not
+    absurdly large, is read through; nothing of it is stored.
+    """
+    length, most = request.content_length, request.max_content_length
+    boundary = request.mimetype_params.get("boundary", "")
+    proc = catalogue.find_procedure(request.view_args.get("code", "")) if request.view_args else None
+    if (proc is None or request.mimetype != "multipart/form-data" or not boundary or not most
+            or not length or not most < length <= READ_THROUGH * most):
+        return None
+    body = LimitedStream(request.environ["wsgi.input"], length)
+    peeked = peek(body, boundary.encode(), max_field=current_app.config["MAX_FORM_MEMORY_SIZE"])
+    if peeked is None:
+        return None
+    limit, whole = current_app.config["MAX_FILE_BYTES"], current_app.config["MAX_DOSSIER_BYTES"]
+    errors = {"_form": [_("Các tệp gửi cùng lúc nặng %(size)s, nên máy chủ không nhận hồ sơ và chưa "
+                          "lưu tệp nào. Mỗi tệp tối đa %(file)s, cả hồ sơ tối đa %(dossier)s. Những gì "
+                          "bạn đã nhập vẫn còn dưới đây: hãy chọn lại các tệp, nhỏ hơn hoặc ít hơn.",
+                          size=human_size(length), file=human_size(limit), dossier=human_size(whole))]}
+    inputs = {f"documents.{r.id}" for r in proc.requirements}
+    for name, filename, size in peeked.files:
+        if name in inputs and filename:
+            errors.setdefault(name, []).append(
+                too_large(filename, size, limit).message if size > limit
+                else _("%(name)s (%(size)s) chưa được lưu; vui lòng chọn lại.", name=filename,
+                       size=human_size(size)))
+    client_id = peeked.fields.get("client_id", "")
+    client_id = client_id if _is_uuid(client_id) else str(uuid.uuid4())
+    return refused(proc, peeked.fields, client_id, form_files.kept(proc.requirements, peeked.fields),
+                   errors, _("Hồ sơ chưa được gửi: các tệp quá lớn"))
+
+
+def _manifest(proc, form, kept: dict[int, list[dict]], org) -> dict:
+    return {
+        "procedure": proc.code,
+        "applicant": {k.removeprefix("applicant."): v for k, v in form.items()
+                      if k.startswith("applicant.")},
+        "fields": {k.removeprefix("fields."): v for k, v in form.items() if k.startswith("fields.")},
+        "documents": [{"requirement": rid, "sha256": r["sha256"], "name": r["name"]}
+                      for rid, refs in kept.items() for r in refs],
+        "return_method": form.get("return_method", "counter"),
+        "organisation": org.id if org is not None else None,
+        "declarations": declaration_answers(form),
+    }
 
 
 def declaration_answers(form) -> dict[str, dict]:
@@ -89,54 +145,6 @@ def _is_uuid(value: str) -> bool:
         return str(uuid.UUID(value)) == value.lower()
     except ValueError:
         return False
-
-
-def _kept_documents(proc) -> dict[int, list[dict]]:
-    """Files already received on an earlier try of this form, so nobody attaches them twice."""
-    valid = {r.id for r in proc.requirements}
-    kept: dict[int, list[dict]] = {}
-    for key in request.form:
-        if not key.startswith("kept."):
-            continue
-        try:
-            req_id = int(key.removeprefix("kept."))
-        except ValueError:
-            continue
-        for item in request.form.getlist(key):
-            sha, _sep, name = item.partition("|")
-            blob = blobs.get_blob(sha) if len(sha) == 64 else None
-            if req_id in valid and blob is not None:
-                kept.setdefault(req_id, []).append(
-                    {"sha256": sha, "name": name[:255], "size": blob.size})
-    return kept
-
-
-def _receive_files(proc) -> dict[int, list[dict]]:
-    """Inspect every attached file first, and store them only if all of them are acceptable."""
-    limit = current_app.config["MAX_FILE_BYTES"]
-    checked, problems, worst = [], {}, None
-    for req in proc.requirements:
-        for upload in request.files.getlist(f"documents.{req.id}"):
-            if not upload or not upload.filename:
-                continue
-            data = upload.read(limit + 1)
-            try:
-                checked.append((req.id, upload.filename, data, inspect(data, limit, upload.filename)))
-            except (TooLarge, UnsupportedType) as exc:
-                problems.setdefault(f"documents.{req.id}", []).append(exc.message)
-                worst = worst if isinstance(worst, TooLarge) else exc
-    if worst is not None:
-        raise type(worst)(worst.message, problems)
-    total = sum(len(d) for _r, _n, d, _c in checked)
-    if total > current_app.config["MAX_DOSSIER_BYTES"]:
-        raise TooLarge(_("Tổng dung lượng các tệp vượt quá giới hạn của một hồ sơ."),
-                       {"_files": [_("Tổng dung lượng các tệp vượt quá giới hạn của một hồ sơ.")]})
-    refs: dict[int, list[dict]] = {}
-    for req_id, name, data, clean in checked:
-        blob, _new = blobs.save_blob(data, clean)
-        refs.setdefault(req_id, []).append({"sha256": blob.sha256, "name": name, "size": blob.size})
-    db.session.commit()
-    return refs
 
 
 @bp.get("/ho-so/<code>/bien-nhan")

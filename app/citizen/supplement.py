@@ -11,7 +11,7 @@ from app.models import Status
 from app.services import supplements, workflow
 from app.services.actors import Actor
 from app.services.errors import DomainError
-from app.services.files import store_files
+from app.services.files import read_upload, store_files
 
 
 def _render(dossier, request_, client_id: str, errors: dict, note: str = "", status: int = 200,
@@ -37,7 +37,7 @@ def supplement(code: str):
     client_id = request.form.get("client_id", "")
     note = request.form.get("note", "").strip()[:2000]
     limit = current_app.config["MAX_FILE_BYTES"]
-    files = [(f.filename, f.read(limit + 1)) for f in request.files.getlist("files") if f and f.filename]
+    files = [(f.filename, *read_upload(f, limit)) for f in request.files.getlist("files") if f and f.filename]
     try:
         uuid.UUID(client_id)
         refs = store_files(files, "files")

@@ -30,20 +30,23 @@ class CleanFile:
 
 
 def human_size(size: int) -> str:
-    """Format a byte count the way people read it (1,5 MB)."""
+    """Format a byte count the way people read it (1,5 MB; a limit reads 10 MB, not 10,0 MB)."""
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0").replace(".", ",") + " MB"
+
+
+def too_large(name: str, size: int, max_bytes: int) -> TooLarge:
+    """The refusal of a file over the limit, with its real size (static/js/file-check.js)."""
+    return TooLarge(_("%(name)s quá lớn: tệp nặng %(size)s; mỗi tệp tối đa %(max)s.",
+                      name=name or _("Tệp"), size=human_size(size), max=human_size(max_bytes)))
 
 
 def inspect(data: bytes, max_bytes: int, name: str = "") -> CleanFile:
     """Check one uploaded file and return what to store; raise TooLarge or UnsupportedType."""
     label = name or _("Tệp")
     if len(data) > max_bytes:
-        raise TooLarge(
-            _("%(name)s quá lớn (%(size)s); mỗi tệp tối đa %(max)s.",
-              name=label, size=human_size(len(data)), max=human_size(max_bytes))
-        )
+        raise too_large(label, len(data), max_bytes)
     kind = filetype.guess(data)
     media_type = kind.mime if kind else ""
     if media_type not in ALLOWED:

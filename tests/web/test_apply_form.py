@@ -96,7 +96,7 @@ def test_concurrent_double_click_makes_one_dossier(app, ctx):
     assert len(dossiers()) == 1
 
 
-def test_renamed_executable_is_refused_with_415_and_nothing_stored(client, ctx):
+def test_renamed_executable_is_refused_with_415_and_the_good_file_kept(client, ctx):
     proc = make_procedure()
     fake = (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 500), "anh-the.jpg")
     data, _ = form_for(client, proc, **{f"documents.{proc.requirements[1].id}": fake})
@@ -106,7 +106,9 @@ def test_renamed_executable_is_refused_with_415_and_nothing_stored(client, ctx):
     assert "anh-the.jpg không phải tệp PDF, JPEG hoặc PNG" in html
     assert 'role="alert"' in html
     assert dossiers() == []
-    assert db.session.execute(db.select(Blob)).first() is None  # not even the good file
+    # Only the PDF beside it is stored, and the form says it is kept (tests/web/test_apply_files.py).
+    assert [b.sha256 for b in db.session.execute(db.select(Blob)).scalars()] == [sha(pdf_bytes())]
+    assert f'value="{sha(pdf_bytes())}|to-khai.pdf"' in html
     assert "Trần Thị Bình" in html  # what was typed is still there
 
 

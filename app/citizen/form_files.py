@@ -1,0 +1,64 @@
+"""The plain apply form's files across a refused submit, for a browser without JavaScript.
+
+Each file this browser sent that was stored is remembered in its session. The form it gets
+back names those files (`kept.<requirement>` = "<sha256>|<name>", templates/_forms.html), and
+a later submit may name only files on that list: knowing a document's hash is not enough
+to attach someone else's, and a hash not on the list is ignored exactly like an unknown one.
+"""
+
+import re
+
+from flask import current_app, request, session
+from werkzeug.datastructures import MultiDict
+
+from app.services import blobs
+from app.services.files import Upload, read_upload
+
+KEY = "uploaded"
+# The session is a cookie (4 KB at most): 128 bits of each SHA-256 name a file as surely as all
+# 256, at half the size; the latest uploads are enough to get through one form.
+PREFIX = 32
+MAX_REMEMBERED = 40
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def uploads(requirements) -> list[Upload]:
+    """Read the files of this submit, each with its real size."""
+    limit = current_app.config["MAX_FILE_BYTES"]
+    return [Upload(req.id, storage.filename, *read_upload(storage, limit))
+            for req in requirements for storage in request.files.getlist(f"documents.{req.id}")
+            if storage and storage.filename]
+
+
+def remember(refs: dict[int, list[dict]]) -> None:
+    """Note the files this browser just had stored, so its next submit may name them."""
+    new = [r["sha256"][:PREFIX] for items in refs.values() for r in items]
+    if new:
+        mine = [h for h in session.get(KEY, []) if isinstance(h, str)]
+        session[KEY] = list(dict.fromkeys(new + mine))[:MAX_REMEMBERED]
+
+
+def kept(requirements, form: MultiDict | None = None) -> dict[int, list[dict]]:
+    """Files received on an earlier try of this form, still ticked, and sent by this browser."""
+    form = request.form if form is None else form
+    mine = set(session.get(KEY, []))
+    out: dict[int, list[dict]] = {}
+    for req in requirements:
+        for item in form.getlist(f"kept.{req.id}"):
+            sha, _sep, name = item.partition("|")
+            if not SHA256.fullmatch(sha) or sha[:PREFIX] not in mine:
+                continue
+            if any(r["sha256"] == sha for r in out.get(req.id, [])):
+                continue
+            if (blob := blobs.get_blob(sha)) is not None:
+                out.setdefault(req.id, []).append({"sha256": sha, "name": name[:255], "size": blob.size})
+    return out
+
+
+def merge(kept_refs: dict[int, list[dict]], new: dict[int, list[dict]]) -> None:
+    """Add this submit's files to the kept ones; the same file chosen again counts once."""
+    for req_id, refs in new.items():
+        have = kept_refs.setdefault(req_id, [])
+        for ref in refs:
+            if all(h["sha256"] != ref["sha256"] for h in have):
+                have.append(ref)
