@@ -26,7 +26,8 @@ export async function enhance(form) {
   const key = item ? `item:${item.id}` : `apply:${procedure}`;
   const draft = (await drafts.load(key)) || (item ? fromItem(item, key) : drafts.fresh(key, procedure));
   // `sent`: queued, so typing no longer belongs to a draft (until the server sends it back).
-  const control = { saved: Boolean(await drafts.load(key)), sent: false, busy: false };
+  // `tried`: sending was asked for once, so every missing answer is shown from then on.
+  const control = { saved: Boolean(await drafts.load(key)), sent: false, busy: false, tried: false };
   let timer = null;
 
   form.elements.client_id.value = draft.client_id;
@@ -48,7 +49,12 @@ export async function enhance(form) {
   }
   // A failed autosave (storage full) is retried on the next keystroke and reported on submit.
   const later = () => { clearTimeout(timer); timer = setTimeout(() => save().catch(() => null), SAVE_DELAY_MS); };
-  const files = bindFiles(form, draft, save);
+  // A refused file is said at once; once the person has tried to send, with what else is missing.
+  const files = bindFiles(form, draft, save, (refused) => {
+    const messages = control.tried ? { ...missingRequired(form, draft), ...refused } : refused;
+    if (Object.keys(messages).length) showErrors(form, null, messages, { focus: false });
+    else clearErrors(form);
+  });
   if (item && item.error) showItemErrors(form, item, draft);
   form.toggleAttribute("data-dirty", drafts.touched(draft, initial));
 
@@ -70,7 +76,9 @@ export async function enhance(form) {
     try {
       await files.pending();
       await save();
-      const missing = missingRequired(form, draft);
+      control.tried = true;
+      // Every reason in one summary: empty fields, and why a document's file was refused.
+      const missing = { ...missingRequired(form, draft), ...stillRefused(form, draft, files.problems()) };
       if (Object.keys(missing).length) return showErrors(form, null, missing);
       clearErrors(form);
       leaving = await submit(form, draft, control);
@@ -133,6 +141,15 @@ function missingRequired(form, draft) {
     if (!(draft.files[req] || []).length && !declaration.filled(form, req)) missing[`documents.${req}`] = [_("Vui lòng đính kèm giấy tờ này.")];
   }
   return { ...missing, ...declaration.gaps(form) };
+}
+
+// A refusal still stands where the document is required and nothing else was attached to it.
+function stillRefused(form, draft, refused) {
+  return Object.fromEntries(Object.entries(refused).filter(([name]) => {
+    const req = name.slice("documents.".length);
+    const field = form.querySelector(`[data-requirement="${CSS.escape(req)}"]`);
+    return field && field.hasAttribute("data-mandatory") && !(draft.files[req] || []).length;
+  }));
 }
 
 function toItem(form, draft) {

@@ -16,10 +16,10 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-// The way the server writes sizes (app/services/uploads.py human_size): "350 KB", "1,5 MB".
+// The way the server writes sizes (app/services/uploads.py human_size): "350 KB", "1,5 MB", "10 MB".
 export function humanSize(size) {
   if (size < 1024 * 1024) return `${Math.max(1, Math.round(size / 1024))} KB`;
-  return `${(size / 1024 / 1024).toFixed(1).replace(".", ",")} MB`;
+  return `${(size / 1024 / 1024).toFixed(1).replace(/\.0$/, "").replace(".", ",")} MB`;
 }
 
 // "14:05 27/11/2025", like the server's `moment` filter, in the device's time zone.

@@ -1,17 +1,23 @@
 // The file fields of a form, taken over by script: each attached file is made small
-// (photos), hashed and kept in the draft with its bytes at once, then listed with a
-// "remove" button. The browser's own file input is emptied after each pick, so a file
-// lives in exactly one place: the draft.
+// (photos), judged by its bytes and size (file-check.js), hashed and kept in the draft with
+// its bytes at once, then listed with a "remove" button. A file that would be refused is
+// not kept: why is said by its field and in the error summary (`report`), before anything
+// is sent. The browser's own file input is emptied after each pick, so a file lives in
+// exactly one place: the draft.
 import { prepare } from "./photo.js";
+import { problem } from "./file-check.js";
 import { humanSize, sha256Hex } from "./bytes.js";
 import { fill, h } from "./dom.js";
 import { _ } from "./i18n.js";
 
-const ACCEPTED = ["application/pdf", "image/jpeg", "image/png"];
+const ALL = ["application/pdf", "image/jpeg", "image/png"];
 
-export function bindFiles(form, draft, changed) {
+// `report(problems)` is called after each pick with { "documents.<id>": [messages] }.
+export function bindFiles(form, draft, changed, report = () => null) {
   const limit = Number(form.dataset.maxFile) || 10 * 1024 * 1024;
+  const total = Number(form.dataset.maxDossier) || 50 * 1024 * 1024;
   const busy = new Set();
+  const problems = {}; // the last pick's refusals, per field; a new pick there replaces them
   const fields = [...form.querySelectorAll("[data-requirement]")];
 
   function render(field) {
@@ -38,36 +44,43 @@ export function bindFiles(form, draft, changed) {
     changed().catch(() => null); // kept in memory; the next save writes it
   }
 
+  const sentBytes = () => Object.values(draft.files).flat().reduce((sum, f) => sum + f.size, 0);
+
   async function add(field, picked) {
     const req = field.dataset.requirement;
+    const input = field.querySelector("input[type=file]");
+    const accepted = input.accept.split(",").map((t) => t.trim()).filter((t) => ALL.includes(t));
+    const refused = [];
     field.dataset.busy = "1";
     render(field);
-    const problems = [];
     try {
       for (const file of picked) {
         const f = await prepare(file);
-        if (!ACCEPTED.includes(f.type)) problems.push(_("%(name)s: chỉ nhận ảnh chụp (JPEG, PNG) hoặc tệp PDF.", { name: file.name }));
-        else if (f.size > limit) problems.push(_("%(name)s quá lớn (%(size)s); mỗi tệp tối đa %(limit)s.",
-          { name: file.name, size: humanSize(f.size), limit: humanSize(limit) }));
-        else {
-          f.sha256 = await sha256Hex(f.bytes);
-          const list = (draft.files[req] = draft.files[req] || []);
-          if (!list.some((x) => x.sha256 === f.sha256)) list.push(f);
+        const why = problem(f, { limit, accepted });
+        if (why) { refused.push(why); continue; }
+        if (sentBytes() + f.size > total) {
+          refused.push(_("%(name)s: cả hồ sơ sẽ nặng %(size)s; một hồ sơ tối đa %(max)s.",
+            { name: f.name, size: humanSize(sentBytes() + f.size), max: humanSize(total) }));
+          continue;
         }
+        f.sha256 = await sha256Hex(f.bytes);
+        const list = (draft.files[req] = draft.files[req] || []);
+        if (!list.some((x) => x.sha256 === f.sha256)) list.push(f);
       }
     } catch {
-      problems.push(_("Không đọc được tệp này trên máy. Vui lòng chọn lại."));
+      refused.push(_("Không đọc được tệp này trên máy. Vui lòng chọn lại."));
     } finally {
       delete field.dataset.busy;
     }
     try {
       await changed();
     } catch {
-      problems.push(_("Máy không lưu được tệp (bộ nhớ có thể đã đầy). Vui lòng thử lại."));
+      refused.push(_("Máy không lưu được tệp (bộ nhớ có thể đã đầy). Vui lòng thử lại."));
     }
     render(field);
-    field.querySelectorAll("p.file-problem").forEach((p) => p.remove());
-    for (const text of problems) field.querySelector("label").after(h("p", { class: "error file-problem" }, text));
+    if (refused.length) problems[`documents.${req}`] = refused;
+    else delete problems[`documents.${req}`];
+    report({ ...problems });
   }
 
   for (const field of fields) {
@@ -85,5 +98,7 @@ export function bindFiles(form, draft, changed) {
   return {
     // Resolves once every picked file has been made small and saved.
     pending: () => Promise.all([...busy]),
+    // What the last pick in each field refused, for the summary on submit.
+    problems: () => ({ ...problems }),
   };
 }

@@ -25,11 +25,12 @@ export function clearErrors(form) {
   form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
 }
 
-export function showErrors(form, message, messages) {
+// `focus: false` when the summary comes up while the person is at a field (a file just
+// refused): it is announced (role=alert) and waits at the top, the view stays where it is.
+export function showErrors(form, message, messages, { focus = true } = {}) {
   clearErrors(form);
   const links = [];
-  for (const [name, list] of Object.entries(messages)) {
-    const target = fieldFor(form, name);
+  for (const [name, list, target] of inFormOrder(form, messages)) {
     for (const text of list) {
       if (!target) { links.push(h("li", {}, text)); continue; }
       const label = target.field.querySelector("label");
@@ -46,7 +47,14 @@ export function showErrors(form, message, messages) {
   const summary = h("div", { class: "error-summary from-script", role: "alert", tabindex: "-1" },
     h("h2", {}, message || _("Vui lòng kiểm tra lại các mục sau")), links.length ? h("ul", {}, links) : null);
   form.before(summary);
-  summary.focus();
+  if (focus) summary.focus();
+}
+
+// The summary lists the mistakes as the form asks its questions, wherever they came from.
+function inFormOrder(form, messages) {
+  const rows = Object.entries(messages).map(([name, list]) => [name, list, fieldFor(form, name)]);
+  const before = (a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
+  return rows.sort((a, b) => (a[2] && b[2] ? before(a[2].input, b[2].input) : a[2] ? 1 : b[2] ? -1 : 0));
 }
 
 function fieldFor(form, name) {

@@ -5,6 +5,7 @@
 //
 // It works under the app's Content-Security-Policy: createImageBitmap and canvas need no
 // URL at all, and the <img> fallback (old Safari) loads a blob: URL, which img-src allows.
+import { sniff } from "./file-check.js";
 
 const LONG_SIDE = 1600;
 const QUALITY = 0.82;
@@ -14,9 +15,11 @@ const SMALL_ENOUGH = 500 * 1024; // a small JPEG/PNG is kept as it is: re-encodi
 // Return { name, type, bytes (ArrayBuffer), size, original_size } ready to store and send.
 export async function prepare(file) {
   const original = await readBytes(file);
-  const kept = { name: file.name, type: file.type, bytes: original, size: original.byteLength,
+  // What the bytes are, not what the name says (a photo saved as ".pdf" is still resized).
+  const type = sniff(original) || file.type;
+  const kept = { name: file.name, type, bytes: original, size: original.byteLength,
     original_size: original.byteLength };
-  if (!IMAGE.test(file.type)) return kept; // PDFs go as they are
+  if (!IMAGE.test(type)) return kept; // PDFs go as they are
   let image;
   try {
     image = await decode(file);
@@ -24,7 +27,7 @@ export async function prepare(file) {
     return kept; // not decodable here: let the server judge it
   }
   const scale = Math.min(1, LONG_SIDE / Math.max(image.width, image.height));
-  if (scale === 1 && /jpeg|png/.test(file.type) && original.byteLength <= SMALL_ENOUGH) {
+  if (scale === 1 && /jpeg|png/.test(type) && original.byteLength <= SMALL_ENOUGH) {
     release(image);
     return kept;
   }
@@ -32,7 +35,7 @@ export async function prepare(file) {
   const height = Math.round(image.height * scale);
   const blob = await encode(image, width, height);
   release(image);
-  if (blob.size >= original.byteLength && /jpeg|png/.test(file.type)) return kept;
+  if (blob.size >= original.byteLength && /jpeg|png/.test(type)) return kept;
   const bytes = await readBytes(blob);
   return { name: file.name.replace(/\.[^.]*$/, "") + ".jpg", type: "image/jpeg", bytes,
     size: bytes.byteLength, original_size: original.byteLength };
