@@ -56,8 +56,9 @@ def describe(spec) -> None:
         operations={"get": {
             "summary": "Download one document of the agency's dossier (ETag: SHA-256 of the bytes)",
             "security": SECURITY,
-            "responses": {"200": {"description": "the file", "content": {"application/octet-stream": {
-                "schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"200": {"description": "the file, as stored", "content": dict.fromkeys(
+                ("application/pdf", "image/jpeg", "image/png"),
+                {"schema": {"type": "string", "format": "binary"}})},
                 "404": _err("no such document"), **_auth("read")}}})
     spec.path(path="/api/v1/agency/dossiers/{code}/transitions", parameters=[CODE, KEY], operations={"post": {
         "summary": "Make one transition with the rules a staff member of the agency has",

@@ -55,13 +55,17 @@ EXAMPLE_MANIFEST = {
 
 
 def _proved(name: str) -> dict:
-    """A citizen write's body: the named schema and the proof (phone, ID number or signed link)."""
-    return body({"allOf": [ref(name), ref("Proof")]})
+    """A citizen write's body: the named schema and the proof (phone, ID number or signed link).
+
+    Without either the answer is 404, as for a wrong one; with a token, only the token counts.
+    """
+    either = {"anyOf": [{"required": ["secret"]}, {"required": ["token"]}]}
+    return body({"allOf": [ref(name), ref("Proof"), either]})
 
 
-def _acts_on_dossier(code: str, secret: str) -> dict:
-    """Links from an answer that names a dossier to every write on it, with the same proof."""
-    params, proof = {"code": code}, {"secret": secret}
+def _acts_on_dossier(code: str, secret: str | None = None) -> dict:
+    """Links from an answer that names a dossier to every write on it (with the proof, if known)."""
+    params, proof = {"code": code}, ({"secret": secret} if secret else None)
     return {
         "AskForPost": link("create_postal_request", "ask for the result by post", params, proof),
         "AnswerSupplement": link("answer_supplement", "answer a supplement request", params, proof),
@@ -133,8 +137,8 @@ def _dossiers(spec) -> None:
         "summary": "Status and timeline, by dossier code plus the applicant's phone or ID number",
         "requestBody": body({"allOf": [ref("TrackRequest"), ONE_SECRET]},
                             {"code": "000.00.00.H40-260301-0001", "secret": "0912345678"}),
-        "responses": {"200": reply("Tracked", "found",
-                                   _acts_on_dossier("$response.body#/code", "$request.body#/secret")),
+        # The proof may have come as `secret`, `phone` or `id_number`: the links pass the code only.
+        "responses": {"200": reply("Tracked", "found", _acts_on_dossier("$response.body#/code")),
                       **errors({404: "no dossier matches the pair (exactly as for an unknown code)",
                                 422: "the code or every secret is missing"}, limited=True)}}})
     spec.path(path="/api/v1/device/owners", operations={"post": {

@@ -19,7 +19,7 @@ PROVINCE_CODES = frozenset(
 
 def check_personal_id(value: str) -> str | None:
     """Return why `value` is not a well-formed 12-digit personal ID, or None if it is."""
-    if not re.fullmatch(r"\d{12}", value):
+    if not re.fullmatch(r"[0-9]{12}", value):  # \d would take "٠" (Arabic-Indic) too
         return N_("Số định danh cá nhân phải gồm đúng 12 chữ số.")
     if value[:3] not in PROVINCE_CODES:
         return N_("Ba chữ số đầu của số định danh không phải mã tỉnh nơi đăng ký khai sinh.")
@@ -61,7 +61,7 @@ def phone_key(value: str) -> str:
 
 def check_tax_code(value: str) -> str | None:
     """Return why `value` is not a valid business tax code (MST), or None if it is."""
-    if not re.fullmatch(r"\d{10}(-\d{3})?", value):
+    if not re.fullmatch(r"[0-9]{10}(-[0-9]{3})?", value):
         return N_("Mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng NNNNNNNNNN-NNN cho chi nhánh.")
     if not mst.is_valid(value):
         return N_("Mã số thuế không đúng chữ số kiểm tra.")

@@ -17,6 +17,7 @@ def test_well_formed_ids(value):
     ("003203001234", "mã tỉnh"),        # 003 is not a province code
     ("100203001234", "mã tỉnh"),
     ("079399001234", "Năm sinh"),       # century digit 3 → 2099: in the future
+    ("079٢٠٣001234", "đúng 12 chữ số"),  # Arabic-Indic digits: digits to Python's \d, not to people
 ])
 def test_malformed_ids(value, reason):
     assert reason in str(check_personal_id(value))
@@ -43,3 +44,4 @@ def test_tax_codes():
     assert check_tax_code("0100109106-001") is None
     assert "kiểm tra" in str(check_tax_code("0100109107"))
     assert "10 chữ số" in str(check_tax_code("01001091"))
+    assert "10 chữ số" in str(check_tax_code("٠100109106"))
