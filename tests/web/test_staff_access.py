@@ -62,6 +62,16 @@ URLS = [
     ("POST", "/staff/quan-tri/ngay-nghi", 403, None),
     ("POST", "/staff/quan-tri/ngay-nghi/<day>/xoa", 403, None),
     ("POST", "/staff/quan-tri/ngay-nghi/nap", 403, None),
+    ("GET", "/staff/quan-tri/ma-truy-cap", 403, "admin"),
+    ("POST", "/staff/quan-tri/ma-truy-cap", 403, None),
+    ("POST", "/staff/quan-tri/ma-truy-cap/<int:token_id>/thu-hoi", 403, None),
+    ("GET", "/staff/quan-tri/webhook", 403, "admin"),
+    ("POST", "/staff/quan-tri/webhook", 403, None),
+    ("GET", "/staff/quan-tri/webhook/<int:subscription_id>", 403, None),
+    ("POST", "/staff/quan-tri/webhook/<int:subscription_id>/doi-khoa", 403, None),
+    ("POST", "/staff/quan-tri/webhook/<int:subscription_id>/tat", 403, None),
+    ("POST", "/staff/quan-tri/webhook/<int:subscription_id>/bat", 403, None),
+    ("POST", "/staff/quan-tri/webhook/lan-gui/<int:delivery_id>/gui-lai", 403, None),
     ("GET", "/staff/bao-cao", 403, "admin"),
     ("GET", "/staff/bao-cao.csv", 403, "admin"),
     ("GET", "/staff/bao-cao.xlsx", 403, "admin"),
@@ -92,7 +102,9 @@ def setting(app):
         users["other"] = make_user("department", agency=other).email
         values = {"<code>": dossier.code, "<int:document_id>": doc.id, "<int:number>": 1,
                   "<proc>": proc.code, "<int:user_id>": make_user("reception").id, "<day>": "2026-09-02",
-                  "<int:agency_id>": proc.agency_id, "<int:requirement_id>": proc.requirements[0].id}
+                  "<int:agency_id>": proc.agency_id, "<int:requirement_id>": proc.requirements[0].id,
+                  # No such rows: every role but the admin is refused before anything is looked up.
+                  "<int:token_id>": 1, "<int:subscription_id>": 1, "<int:delivery_id>": 1}
         return values, users
 
 
