@@ -19,13 +19,17 @@ def _err(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": "Error"}}}
 
 
-def _json(schema: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _json(schema: str, description: str, replayed: bool = False) -> dict:
+    answer = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if replayed:  # app/api/openapi.py HEADERS
+        answer["headers"] = {"Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}}
+    return answer
 
 
 def _auth(scope: str) -> dict:
-    return {"401": _err("no token, an unknown one or a revoked one (WWW-Authenticate: Bearer)"),
-            "403": _err(f"the token has no `{scope}` scope")}
+    unauthorised = _err("no token, an unknown one or a revoked one (WWW-Authenticate: Bearer)")
+    unauthorised["headers"] = {"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}
+    return {"401": unauthorised, "403": _err(f"the token has no `{scope}` scope")}
 
 
 def describe(spec) -> None:
@@ -65,7 +69,7 @@ def describe(spec) -> None:
         "description": "Upload result documents first with PUT /api/v1/blobs/{sha256}.",
         "security": SECURITY,
         "requestBody": {"content": {"application/json": {"schema": "AgencyTransition"}}},
-        "responses": {"200": _json("AgencyActionResult", "done (or the same key and body again)"),
+        "responses": {"200": _json("AgencyActionResult", "done (or the same key and body again)", True),
                       "400": _err("Idempotency-Key missing or malformed"),
                       "404": _err("no such dossier, or another agency's"),
                       "409": _err("wrong_status (with the reason), blobs_missing or idempotency_conflict"),
@@ -78,7 +82,7 @@ def describe(spec) -> None:
                        "the centre's report counts it; status 4 afterwards.",
         "security": SECURITY, "requestBody": {"content": {"application/json": {"schema": "AgencyImport"}}},
         "responses": {"201": _json("AgencyActionResult", "created"),
-                      "200": _json("AgencyActionResult", "the same key and body again"),
+                      "200": _json("AgencyActionResult", "the same key and body again", True),
                       "400": _err("Idempotency-Key missing or malformed"),
                       "409": _err("blobs_missing or idempotency_conflict"),
                       "422": _err("invalid fields, or a procedure of another agency"), **_auth("write")}}})

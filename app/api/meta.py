@@ -1,6 +1,6 @@
 """The catalogue as JSON (for offline use) and the OpenAPI description."""
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from app.api import agency_openapi, bp, openapi_sync
 from app.api.openapi import complete, new_spec
@@ -35,5 +35,8 @@ def build_spec() -> dict:
 
 @bp.get("/openapi.json")
 def openapi():
-    """Serve the OpenAPI document."""
-    return jsonify(build_spec())
+    """Serve the OpenAPI document, built once per app (it depends on the code alone)."""
+    document = current_app.extensions.get("openapi")
+    if document is None:
+        document = current_app.extensions["openapi"] = build_spec()
+    return jsonify(document)
