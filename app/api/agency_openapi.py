@@ -1,5 +1,6 @@
 """The department API's part of the OpenAPI document, from the schemas in app/schemas/agency.py."""
 
+from app.api.openapi import link
 from app.schemas.agency import (
     ActionResultSchema,
     ChangesPageSchema,
@@ -19,11 +20,23 @@ def _err(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": "Error"}}}
 
 
-def _json(schema: str, description: str, replayed: bool = False) -> dict:
+def _json(schema: str, description: str, replayed: bool = False, links: dict | None = None) -> dict:
     answer = {"description": description, "content": {"application/json": {"schema": schema}}}
     if replayed:  # app/api/openapi.py HEADERS
         answer["headers"] = {"Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}}
+    if links:
+        answer["links"] = links
     return answer
+
+
+# What a department's system does next with an answer (and a stateful tester follows).
+READ = {"Read": link("agency_dossier", "read the dossier", {"code": "$response.body#/code"})}
+ACT = {"Act": link("agency_transition", "act on it with the version just read",
+                   {"code": "$response.body#/code"}, {"version": "$response.body#/version"}),
+       "Download": link("agency_document", "download its first document",
+                        {"code": "$response.body#/code", "document_id": "$response.body#/documents/0/id"})}
+FIRST = {"Read": link("agency_dossier", "read the first changed dossier",
+                      {"code": "$response.body#/items/0/code"})}
 
 
 def _auth(scope: str) -> dict:
@@ -49,11 +62,11 @@ def describe(spec) -> None:
             {"name": "after", "in": "query", "schema": {"type": "string", "maxLength": 40}},
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500,
                                                          "default": 100}}],
-        "responses": {"200": _json("AgencyChanges", "a page of changes"),
+        "responses": {"200": _json("AgencyChanges", "a page of changes", links=FIRST),
                       "400": _err("invalid_cursor or invalid_parameter"), **_auth("read")}}})
     spec.path(path="/api/v1/agency/dossiers/{code}", parameters=[CODE], operations={"get": {
         "summary": "One dossier of the agency, with its documents and timeline", "security": SECURITY,
-        "responses": {"200": _json("AgencyDossier", "the dossier"),
+        "responses": {"200": _json("AgencyDossier", "the dossier", links=ACT),
                       "404": _err("no such dossier, or another agency's"), **_auth("read")}}})
     spec.path(path="/api/v1/agency/dossiers/{code}/documents/{document_id}", parameters=[
         CODE, {"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -69,7 +82,7 @@ def describe(spec) -> None:
         "description": "Upload result documents first with PUT /api/v1/blobs/{sha256}.",
         "security": SECURITY,
         "requestBody": {"content": {"application/json": {"schema": "AgencyTransition"}}},
-        "responses": {"200": _json("AgencyActionResult", "done (or the same key and body again)", True),
+        "responses": {"200": _json("AgencyActionResult", "done (or the same key and body again)", True, READ),
                       "400": _err("Idempotency-Key missing or malformed"),
                       "404": _err("no such dossier, or another agency's"),
                       "409": _err("wrong_status (with the reason), blobs_missing or idempotency_conflict"),
@@ -81,8 +94,8 @@ def describe(spec) -> None:
         "description": "Made through the one submission path, accepted and forwarded at received_at, so "
                        "the centre's report counts it; status 4 afterwards.",
         "security": SECURITY, "requestBody": {"content": {"application/json": {"schema": "AgencyImport"}}},
-        "responses": {"201": _json("AgencyActionResult", "created"),
-                      "200": _json("AgencyActionResult", "the same key and body again", True),
+        "responses": {"201": _json("AgencyActionResult", "created", links=READ),
+                      "200": _json("AgencyActionResult", "the same key and body again", True, READ),
                       "400": _err("Idempotency-Key missing or malformed"),
                       "409": _err("blobs_missing or idempotency_conflict"),
                       "422": _err("invalid fields, or a procedure of another agency"), **_auth("write")}}})
