@@ -5,8 +5,9 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import Agency, Role, User
-from app.services import passwords, seed
-from app.services.passwords import hash_password
+from app.services.accounts import passwords
+from app.services.accounts.passwords import hash_password
+from app.services.catalogue import seed
 
 
 def register(app: Flask) -> None:
@@ -73,7 +74,7 @@ def register_worker(app: Flask) -> None:
         import time
 
         from app.cli_digest import worker_tick
-        from app.services.delivery import deliver_batch
+        from app.services.messaging.delivery import deliver_batch
         from app.services.webhooks import delivery as outbound
 
         digest_day = None

@@ -3,8 +3,8 @@
 import click
 from flask import Flask
 
-from app.services.blob_prune import prune_blobs
-from app.services.uploads import human_size
+from app.services.files.prune import prune_blobs
+from app.services.files.uploads import human_size
 
 
 def register(app: Flask) -> None:

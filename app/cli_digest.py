@@ -5,8 +5,8 @@ from datetime import date
 import click
 from flask import Flask
 
-from app.models.time import local_today
-from app.services import digest
+from app.lib.time import local_today
+from app.services.reporting import digest
 
 
 def register(app: Flask) -> None:

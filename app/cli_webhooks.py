@@ -4,8 +4,8 @@ import click
 from flask import Flask
 
 from app.extensions import db
+from app.lib.time import to_local
 from app.models import Agency
-from app.models.time import to_local
 from app.services.errors import DomainError
 from app.services.webhooks import subscriptions
 

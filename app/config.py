@@ -107,7 +107,7 @@ class Config:
     NATIONAL_PORTAL_TOKEN = os.environ.get("NATIONAL_PORTAL_TOKEN", "")
     # Dotted path of an SmsGateway class (an operator's provider); set it empty for no SMS.
     # The embedded default writes each message as a line of SMS_SPOOL, so `make run` shows them.
-    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "app.services.sms:SpoolGateway")
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "app.services.messaging.sms:SpoolGateway")
     SMS_SPOOL = os.environ.get("SMS_SPOOL", str(INSTANCE / "sms.log"))
 
     BABEL_DEFAULT_LOCALE = "vi"

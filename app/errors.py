@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, limiter
 from app.services.errors import DomainError
-from app.services.uploads import human_size
+from app.services.files.uploads import human_size
 
 
 def wants_json() -> bool:

@@ -11,11 +11,6 @@ from flask import current_app
 from flask_babel import force_locale
 
 
-def N_(message: str) -> str:  # noqa: N802  (the gettext convention's name)
-    """Mark `message` for extraction; it is translated later, when it is shown."""
-    return message
-
-
 def stored_language():
     """Return a context in which translated text comes out in the stored language (Vietnamese)."""
     return force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"))

@@ -117,8 +117,8 @@ def _registry():
 def _sample_outbox() -> None:
     """Read the notification backlog now, when it is asked for, not on every request."""
     from app.extensions import db
+    from app.lib.time import utcnow
     from app.models import Notification
-    from app.models.time import utcnow
 
     count, oldest = db.session.execute(
         db.select(db.func.count(), db.func.min(Notification.created_at))

@@ -8,10 +8,10 @@ from flask import Flask, has_request_context, session
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.lib.time import to_local
 from app.models.status import Channel, Status
-from app.models.time import to_local
-from app.services.tracking import access_token
-from app.services.uploads import human_size
+from app.services.dossiers.tracking import access_token
+from app.services.files.uploads import human_size
 
 
 def vnd(amount: int) -> str:
@@ -67,7 +67,7 @@ def mask(value: str, keep: int = 3) -> str:
 def _rating_of(dossier):
     """Return the dossier's rating with its label, or None."""
     from app.models import Level
-    from app.services.ratings import existing
+    from app.services.dossiers.ratings import existing
 
     rating = existing(dossier)
     if rating is not None:
@@ -76,7 +76,7 @@ def _rating_of(dossier):
 
 
 def _officers(dossier):
-    from app.services.ratings import officers
+    from app.services.dossiers.ratings import officers
 
     return officers(dossier)
 

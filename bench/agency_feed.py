@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from app.extensions import db  # noqa: E402
+from app.lib.time import utcnow  # noqa: E402
 from app.models import Blob, Document, Dossier  # noqa: E402
-from app.models.time import utcnow  # noqa: E402
 from app.services.integration import tokens  # noqa: E402
 from bench.staff_queue import make_app, prepare  # noqa: E402
 from bench.staff_seed import seed  # noqa: E402

@@ -36,8 +36,8 @@ def seed(n: int) -> None:
     """The demo catalogue plus generated procedures, N in all."""
     from app.extensions import db
     from app.models import Agency, Procedure
-    from app.services.catalogue import search_text_for
-    from app.services.seed import DEMO_FILE, load_catalogue
+    from app.services.catalogue.procedures import search_text_for
+    from app.services.catalogue.seed import DEMO_FILE, load_catalogue
 
     load_catalogue()
     demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["procedures"]
@@ -71,8 +71,7 @@ def timed(fn, runs: int) -> dict:
 
 def run(backend: str, url: str, n: int, runs: int) -> dict:
     from app.extensions import db
-    from app.services import catalogue
-
+    from app.services.catalogue import procedures as catalogue
     print(f"\n{backend}: {url.split('@')[-1]}, {n:,} procedures", flush=True)
     with tempfile.TemporaryDirectory() as blobs:
         app = make_app(url, blobs)

@@ -30,7 +30,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.services import seed  # noqa: E402
+from app.services.catalogue import seed  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, PHONE  # noqa: E402
 from tests.browser.photos import write_photos  # noqa: E402
 from tests.browser.support import DRAFTS, OUTBOX, fill_apply_form, wait_for_worker, wait_until  # noqa: E402

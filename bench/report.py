@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.extensions import db  # noqa: E402
-from app.models.time import local_today  # noqa: E402
-from app.services import reports  # noqa: E402
+from app.lib.time import local_today  # noqa: E402
+from app.services.reporting import reports  # noqa: E402
 from bench.staff_queue import PG_URL, make_app, prepare  # noqa: E402
 from bench.staff_seed import seed  # noqa: E402
 

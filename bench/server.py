@@ -103,7 +103,7 @@ ASCII = str.maketrans("àáảãạăằắẳẵặâầấẩẫậđèéẻ�
 
 def fake_applicant(rnd: random.Random) -> dict:
     """A plausible applicant whose ID number and phone pass the app's own checks."""
-    from app.services.identity import check_personal_id, normalise_phone
+    from app.lib.identity import check_personal_id, normalise_phone
 
     surname, middle, given = rnd.choice(SURNAMES), rnd.choice(MIDDLE), rnd.choice(GIVEN)
     while True:
@@ -187,8 +187,8 @@ def seed_database(n_dossiers: int, rnd: random.Random) -> dict:
     from app import create_app
     from app.extensions import db
     from app.models import DailySequence, Dossier, Procedure, StatusEvent
-    from app.services import deadlines
-    from app.services.seed import seed_demo
+    from app.services.catalogue.seed import seed_demo
+    from app.services.workflow import deadlines
 
     app = create_app()
     timings = {}

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert
 
 from app.extensions import db
+from app.lib.text import fold
+from app.lib.time import VN, local_today
 from app.models import Agency, Dossier, Procedure, User
-from app.models.time import VN, local_today
-from app.services import deadlines
-from app.services import seed as demo
-from app.services.passwords import hash_password
-from app.services.text import fold
+from app.services.accounts.passwords import hash_password
+from app.services.catalogue import seed as demo
+from app.services.workflow import deadlines
 
 FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
 MIDDLE = "Văn Thị Hữu Minh Thanh Ngọc Quốc Thu Đức Hoài".split()

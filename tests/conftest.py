@@ -100,7 +100,7 @@ def _empty_blob_store(app) -> None:
     if not location.startswith("s3://"):
         shutil.rmtree(location, ignore_errors=True)
         return
-    from app.services.blobs import store
+    from app.services.files.blobs import store
 
     with app.app_context():
         documents = store()

@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Agency, Procedure, Requirement
-from app.services.catalogue import search_text_for
+from app.services.catalogue.procedures import search_text_for
 
 VALID_ID = "079203001234"  # HCMC-registered, male, born 2003
 VALID_PHONE = "0912345678"
@@ -182,8 +182,9 @@ def form_post(client, url: str, data: dict | None = None, page: str = "/staff/",
 def make_dossier(proc: Procedure, *, received=None, channel: int = 2, actor=("citizen", None, ""),
                  **manifest_kw):
     """A submitted dossier (status 1) made through the real create_dossier path."""
-    from app.services import blobs, submissions
-    from app.services.uploads import inspect
+    from app.services.dossiers import submissions
+    from app.services.files import blobs
+    from app.services.files.uploads import inspect
 
     docs = []
     for i, data in enumerate([jpeg_bytes(), pdf_bytes(f"doc {uuid.uuid4()}")]):
@@ -197,6 +198,6 @@ def make_dossier(proc: Procedure, *, received=None, channel: int = 2, actor=("ci
 
 def load_test_holidays(*years: int) -> None:
     """Fill the holiday table from the `holidays` package for these years."""
-    from app.services.seed import load_holidays
+    from app.services.catalogue.seed import load_holidays
 
     load_holidays(min(years), max(years))

@@ -1,7 +1,7 @@
 """Factories for the postal and account tests."""
 
 from app.extensions import db
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
 from tests.helpers import VALID_PHONE, make_dossier, make_procedure, new_key
 
 TAY_NINH = 80

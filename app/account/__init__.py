@@ -9,7 +9,7 @@ bp = Blueprint("account", __name__)
 
 def _tell_invitations(_app, user, **_kw) -> None:
     """On sign-in, say that an organisation invited this account (it joins only if it accepts)."""
-    from app.services.memberships import invitations_for
+    from app.services.accounts.memberships import invitations_for
 
     waiting = invitations_for(user)
     if waiting:

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from flask_login import current_user
 
+from app.lib import places
 from app.models import Organisation
-from app.services import memberships, organisations, places
+from app.services.accounts import memberships, organisations
 
 
 def owner_id() -> int | None:

@@ -9,13 +9,15 @@ from marshmallow import ValidationError
 
 from app.account import bp
 from app.extensions import db
+from app.lib import places
 from app.lib.exports import csv_text
 from app.models import SavedAddress, Status
 from app.schemas import flatten_errors
 from app.schemas.postal import PostalRequestSchema
-from app.services import memberships, organisations, places, postal
+from app.services.accounts import memberships, organisations
 from app.services.actors import Actor
 from app.services.errors import DomainError, Invalid
+from app.services.postal import requests as postal
 
 
 def _org(org_id: int, owner: bool = False):

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required, login_user
 from app.account import bp
 from app.extensions import db, limiter
 from app.models import Role
-from app.services import accounts, memberships, organisations
+from app.services.accounts import core as accounts
+from app.services.accounts import memberships, organisations
+from app.services.dossiers.tracking import track_limit
 from app.services.errors import Invalid
-from app.services.tracking import track_limit
 
 REGISTER_FIELDS = ("name", "login", "kind", "tax_code", "org_name", "org_address")
 

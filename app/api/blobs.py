@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from app.api import bp
 from app.errors import api_error
-from app.services import blobs
-from app.services.uploads import human_size
+from app.services.files import blobs
+from app.services.files.uploads import human_size
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from app.api import bp
-from app.services import device
+from app.services.dossiers import device
 
 
 @bp.post("/device/owners")

@@ -15,8 +15,8 @@ from app.models.status import status_labels
 from app.schemas import ValidationError, flatten_errors
 from app.schemas.dossier import is_uuid
 from app.schemas.track import TrackSchema
-from app.services import device, submissions, tracking
-from app.services.tracking import Tracked, access_token, track_limit
+from app.services.dossiers import device, submissions, tracking
+from app.services.dossiers.tracking import Tracked, access_token, track_limit
 
 
 def dossier_summary(dossier: Dossier | Tracked) -> dict:

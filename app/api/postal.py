@@ -6,9 +6,10 @@ from app.api import bp
 from app.api.writes import citizen_write
 from app.extensions import limiter
 from app.models import PostalRequest
-from app.services import postal, postal_changes
 from app.services.actors import Actor
-from app.services.tracking import access_token, track_limit
+from app.services.dossiers.tracking import access_token, track_limit
+from app.services.postal import changes as postal_changes
+from app.services.postal import requests as postal
 
 
 def postal_summary(req: PostalRequest) -> dict:

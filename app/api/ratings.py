@@ -6,8 +6,8 @@ from app.api import bp
 from app.api.writes import citizen_write
 from app.extensions import limiter
 from app.models import Level
-from app.services import ratings
-from app.services.tracking import track_limit
+from app.services.dossiers import ratings
+from app.services.dossiers.tracking import track_limit
 
 
 @bp.post("/dossiers/<code>/rating")

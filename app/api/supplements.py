@@ -5,9 +5,9 @@ from flask import jsonify
 from app.api import bp
 from app.api.writes import citizen_write
 from app.extensions import limiter
-from app.services import supplements
 from app.services.actors import Actor
-from app.services.tracking import track_limit
+from app.services.dossiers import supplements
+from app.services.dossiers.tracking import track_limit
 
 
 @bp.post("/dossiers/<code>/supplements")

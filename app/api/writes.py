@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from app.models import Dossier
 from app.schemas.dossier import is_uuid
-from app.services import tracking
+from app.services.dossiers import tracking
 from app.services.errors import DomainError, NotFound
 
 

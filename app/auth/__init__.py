@@ -11,7 +11,7 @@ from flask_login import current_user, user_logged_in, user_logged_out
 
 from app.extensions import login_manager
 from app.models import User
-from app.services import sessions
+from app.services.accounts import sessions
 
 bp = Blueprint("auth", __name__)
 

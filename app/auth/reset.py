@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from app.auth import bp, throttle
 from app.extensions import db
-from app.services import password_reset
-from app.services.accounts import login_key
+from app.services.accounts import password_reset
+from app.services.accounts.core import login_key
 from app.services.errors import Invalid
 
 

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.extensions import limiter
-from app.models.time import to_local, utcnow
+from app.lib.time import to_local, utcnow
 
 FIRST_WAIT = 30  # seconds, after the last free attempt
 MAX_WAIT = 15 * 60

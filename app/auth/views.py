@@ -7,9 +7,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import SID, bp, throttle
 from app.lib.redirects import safe_path
 from app.models import User
-from app.services import sessions
-from app.services.accounts import find_user, login_key
-from app.services.passwords import hash_password, verify_password
+from app.services.accounts import sessions
+from app.services.accounts.core import find_user, login_key
+from app.services.accounts.passwords import hash_password, verify_password
 
 # Verifying against a real hash when the account does not exist takes as long as a wrong
 # password does, so response times do not reveal which e-mail addresses have accounts.

@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Dossier
-from app.services import memberships
-from app.services.accounts import can_see
-from app.services.tracking import bind_links, from_token, member_bound
+from app.services.accounts import memberships
+from app.services.accounts.core import can_see
+from app.services.dossiers.tracking import bind_links, from_token, member_bound
 
 MAX_REMEMBERED = 20
 

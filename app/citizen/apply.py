@@ -13,10 +13,13 @@ from app.citizen import bp, form_files, sender
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
 from app.lib.multipart_peek import peek
-from app.services import catalogue, files, postal, submissions
+from app.services.catalogue import procedures as catalogue
+from app.services.dossiers import submissions
+from app.services.dossiers.tracking import access_token
 from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
-from app.services.tracking import access_token
-from app.services.uploads import human_size, too_large
+from app.services.files import receive as files
+from app.services.files.uploads import human_size, too_large
+from app.services.postal import requests as postal
 
 READ_THROUGH = 4  # a refused body up to 4 times the limit is read to its end (multipart_peek.py)
 

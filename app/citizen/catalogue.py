@@ -4,7 +4,8 @@ from flask import abort, redirect, render_template, request, session, url_for
 
 from app.citizen import bp
 from app.lib.redirects import safe_path
-from app.services import catalogue, catalogue_search
+from app.services.catalogue import procedures as catalogue
+from app.services.catalogue import search as catalogue_search
 
 
 @bp.get("/")

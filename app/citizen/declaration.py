@@ -8,7 +8,8 @@ from werkzeug.utils import safe_join
 
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
-from app.services import catalogue, declarations
+from app.services.catalogue import procedures as catalogue
+from app.services.dossiers import declarations
 
 FORMS = Path(__file__).resolve().parent.parent / "data" / "forms"
 

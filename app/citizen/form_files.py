@@ -11,8 +11,8 @@ import re
 from flask import current_app, request, session
 from werkzeug.datastructures import MultiDict
 
-from app.services import blobs
-from app.services.files import Upload, read_upload
+from app.services.files import blobs
+from app.services.files.receive import Upload, read_upload
 
 KEY = "uploaded"
 # The session is a cookie (4 KB at most): 128 bits of each SHA-256 name a file as surely as all

@@ -14,10 +14,12 @@ from flask import abort, redirect, render_template, request, url_for
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
 from app.extensions import db
-from app.services import places, postal, postal_changes
+from app.lib import places
 from app.services.actors import Actor
+from app.services.dossiers.tracking import access_token
 from app.services.errors import DomainError
-from app.services.tracking import access_token
+from app.services.postal import changes as postal_changes
+from app.services.postal import requests as postal
 
 FIELDS = ("direction", "recipient_name", "phone", "email", "street", "province", "ward", "note")
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
 from app.citizen.track import render_status
-from app.services import ratings
+from app.services.dossiers import ratings
 from app.services.errors import DomainError
 
 

@@ -7,9 +7,10 @@ from app.citizen import bp
 from app.citizen.access import dossier_or_404
 from app.extensions import db
 from app.models import Document, Status
-from app.services import blobs, workflow
+from app.services import workflow
 from app.services.actors import Actor
 from app.services.errors import DomainError
+from app.services.files import blobs
 
 
 @bp.post("/ho-so/<code>/nhan-ket-qua")

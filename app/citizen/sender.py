@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from app.citizen import bp
 from app.models import Dossier
-from app.services.accounts import can_see
+from app.services.accounts.core import can_see
 
 KEY = "sender"
 

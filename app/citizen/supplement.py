@@ -8,10 +8,11 @@ from app.citizen import bp
 from app.citizen.access import dossier_or_404
 from app.extensions import db
 from app.models import Status
-from app.services import supplements, workflow
+from app.services import workflow
 from app.services.actors import Actor
+from app.services.dossiers import supplements
 from app.services.errors import DomainError
-from app.services.files import read_upload, store_files
+from app.services.files.receive import read_upload, store_files
 
 
 def _render(dossier, request_, client_id: str, errors: dict, note: str = "", status: int = 200,

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import limiter
-from app.models.time import local_today
-from app.services import deadlines, postal, tracking
-from app.services.due_status import due_status
-from app.services.tracking import track_limit
+from app.lib.time import local_today
+from app.services.dossiers import tracking
+from app.services.dossiers.tracking import track_limit
+from app.services.postal import requests as postal
+from app.services.workflow import deadlines
+from app.services.workflow.due_status import due_status
 
 
 @bp.get("/tra-cuu")

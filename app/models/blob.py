@@ -6,7 +6,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.time import utcnow
+from app.lib.time import utcnow
 
 
 class Blob(db.Model):

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.lib.names import display_safe
+from app.lib.text import fold  # a pure function: no cycle, no app needed
+from app.lib.time import utcnow
 from app.models.catalogue import Agency, Procedure
 from app.models.status import Status
-from app.models.time import utcnow
-from app.services.text import fold  # a pure function: no cycle, no app needed
 
 
 class Dossier(db.Model):

@@ -6,8 +6,8 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models.catalogue import Agency
-from app.models.time import utcnow
 
 SCOPES = ("read", "write")
 

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.time import utcnow
+from app.lib.time import utcnow
 
 if TYPE_CHECKING:
     from app.models.dossier import Dossier

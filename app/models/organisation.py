@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.time import utcnow
+from app.lib.time import utcnow
 from app.models.user import User
 
 PENDING, ACTIVE = "pending", "active"

@@ -12,9 +12,9 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.lib.places import full_address  # pure lookups in the package's lists: no cycle
+from app.lib.time import utcnow
 from app.models.dossier import Dossier
-from app.models.time import utcnow
-from app.services.places import full_address  # pure lookups in the package's lists: no cycle
 
 DIRECTIONS = ("result", "originals", "both")
 LEGS = ("result", "originals")  # result: centre -> applicant; originals: applicant -> centre

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, event, inspect, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
-from app.models.time import utcnow
+from app.lib.time import utcnow
 from app.models.user import User
 
 

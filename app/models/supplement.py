@@ -6,8 +6,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models.dossier import Dossier
-from app.models.time import utcnow
 
 
 class SupplementRequest(db.Model):

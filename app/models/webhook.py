@@ -12,8 +12,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models.catalogue import Agency
-from app.models.time import utcnow
 
 
 class WebhookSubscription(db.Model):

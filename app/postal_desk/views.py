@@ -4,9 +4,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.lib import places
 from app.postal_desk import bp
-from app.services import places, postal_desk, waybills
 from app.services.errors import DomainError
+from app.services.postal import desk as postal_desk
+from app.services.postal import waybills
 from app.staff.access import actor
 
 

@@ -61,7 +61,7 @@ def _check(probe) -> str:
 
 
 def _documents_reachable() -> None:
-    from app.services.blobs import store
+    from app.services.files.blobs import store
 
     documents = store()
     root = getattr(documents, "root", None)

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from app.auth import SID
 from app.pwa import bp
-from app.services.device import owner_tag
+from app.services.dossiers.device import owner_tag
 
 COOKIE = "motcua_owner"
 

@@ -6,7 +6,7 @@ feed builds its items directly, for speed, and a test checks they match these).
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from app.i18n import N_
+from app.lib.marks import N_
 from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED, ManifestSchema
 

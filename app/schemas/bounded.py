@@ -14,7 +14,7 @@ trip on the missing key. WholeItems keeps only the items that passed whole.
 from marshmallow import ValidationError, fields, utils
 from marshmallow.validate import OneOf, Range
 
-from app.i18n import N_
+from app.lib.marks import N_
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # an INTEGER column, on either database
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # any database integer at all

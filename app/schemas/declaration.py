@@ -7,7 +7,7 @@ services/declarations.validate, with the rules of the procedure's own fields.
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from app.i18n import N_
+from app.lib.marks import N_
 
 INVALID = {"invalid": N_("Giá trị không hợp lệ."), "null": N_("Giá trị không hợp lệ.")}
 

@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from app.i18n import N_
+from app.lib.marks import N_
 
 MAX_ACCOUNTS = 50  # one phone, a handful of people: anything near this is not a phone
 

@@ -16,9 +16,9 @@ from marshmallow import (
     validates_schema,
 )
 
-from app.i18n import N_
+from app.lib.identity import check_personal_id, normalise_phone
+from app.lib.marks import N_
 from app.schemas.bounded import DbInteger, WholeItems
-from app.services.identity import check_personal_id, normalise_phone
 
 REQUIRED = {"required": N_("Vui lòng nhập thông tin này."), "null": N_("Vui lòng nhập thông tin này.")}
 

@@ -2,12 +2,12 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.i18n import N_
+from app.lib.identity import normalise_phone
+from app.lib.marks import N_
+from app.lib.places import ward_in_province, wards
 from app.models.postal import DIRECTIONS, LEGS, STATES
 from app.schemas.bounded import DbInteger
 from app.schemas.dossier import REQUIRED, Trimmed, text
-from app.services.identity import normalise_phone
-from app.services.places import ward_in_province, wards
 
 CODE = {"required": REQUIRED["required"], "null": REQUIRED["null"],
         "invalid": N_("Vui lòng chọn từ danh sách.")}

@@ -2,7 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from app.i18n import N_
+from app.lib.marks import N_
 from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED
 

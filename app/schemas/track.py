@@ -2,7 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from app.i18n import N_
+from app.lib.marks import N_
 from app.schemas.dossier import REQUIRED, text
 
 # What the applicant gave when applying; older outbox items send it as `phone` or `id_number`.

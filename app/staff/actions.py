@@ -11,9 +11,11 @@ from app.extensions import db
 from app.models import Document
 from app.schemas import flatten_errors
 from app.schemas.staff import SupplementRequestSchema
-from app.services import blobs, supplements, workflow
+from app.services import workflow
+from app.services.dossiers import supplements
 from app.services.errors import DomainError, Invalid
-from app.services.files import store_files
+from app.services.files import blobs
+from app.services.files.receive import store_files
 from app.staff import bp
 from app.staff.access import actor, dossier_or_404
 from app.staff.dossier import render_dossier

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from app.extensions import db
 from app.models import Agency, Procedure, Role, User
 from app.schemas import flatten_errors
-from app.services import admin
+from app.services.accounts import admin
 from app.services.errors import DomainError
 from app.staff import bp
 from app.staff.access import roles_required

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Holiday, Procedure, Role
-from app.models.time import local_today
 from app.schemas import flatten_errors
 from app.schemas.staff import HolidaySchema, ProcedureSchema
-from app.services import admin, seed
+from app.services.accounts import admin
+from app.services.catalogue import seed
 from app.staff import bp
 from app.staff.access import roles_required
 

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from app.extensions import db
 from app.models import Procedure, Role
 from app.schemas import flatten_errors
-from app.services import requirements
+from app.services.catalogue import requirements
 from app.services.errors import DomainError, NotFound
 from app.staff import bp
 from app.staff.access import roles_required

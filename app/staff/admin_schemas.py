@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from app.i18n import N_
+from app.lib.marks import N_
 from app.schemas.dossier import REQUIRED
 from app.schemas.staff import Lenient
 

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Agency, Role, User
 from app.schemas import flatten_errors
 from app.schemas.staff import UserSchema
-from app.services import admin
+from app.services.accounts import admin
 from app.services.errors import DomainError
 from app.staff import bp
 from app.staff.access import roles_required

@@ -5,7 +5,7 @@ from datetime import date
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from app.services.apology import apologise as apologise_service
+from app.services.dossiers.apology import apologise as apologise_service
 from app.staff import bp
 from app.staff.access import actor
 from app.staff.actions import _act, _note, _version

@@ -6,11 +6,13 @@ from urllib.parse import quote
 from flask import abort, make_response, render_template
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Document, SupplementRequest
-from app.models.time import local_today
-from app.services import blobs, deadlines, overdue, workflow
-from app.services.due_status import due_status
-from app.services.tracking import access_token
+from app.services import workflow
+from app.services.dossiers.tracking import access_token
+from app.services.files import blobs
+from app.services.workflow import deadlines, overdue
+from app.services.workflow.due_status import due_status
 from app.staff import bp
 from app.staff.access import actor, dossier_or_404
 

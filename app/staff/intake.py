@@ -7,9 +7,12 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Channel, Procedure, Role, Status
-from app.services import blobs, catalogue, submissions, workflow
+from app.services import workflow
+from app.services.catalogue import procedures as catalogue
+from app.services.dossiers import submissions
 from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
-from app.services.files import store_files
+from app.services.files import blobs
+from app.services.files.receive import store_files
 from app.staff import bp
 from app.staff.access import actor, roles_required
 

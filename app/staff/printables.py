@@ -4,9 +4,9 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.lib.time import local_today, to_local
 from app.models import Status, SupplementRequest
-from app.models.time import local_today, to_local
-from app.services import overdue
+from app.services.workflow import overdue
 from app.staff import bp
 from app.staff.access import dossier_or_404
 

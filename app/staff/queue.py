@@ -4,11 +4,11 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import defer
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Agency, Procedure
-from app.models.time import local_today
 from app.schemas.staff import parse_queue_args
-from app.services import deadlines, overdue
-from app.services import queue as queue_service
+from app.services.workflow import deadlines, overdue
+from app.services.workflow import queue as queue_service
 from app.staff import bp
 from app.staff.access import scope_agency_id
 

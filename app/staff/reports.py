@@ -5,9 +5,10 @@ from datetime import date, timedelta
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
+from app.lib.time import local_today
 from app.models import Level, Role
-from app.models.time import local_today
-from app.services import charts, report_export, reports
+from app.services.reporting import charts, reports
+from app.services.reporting import export as report_export
 from app.staff import bp
 from app.staff.access import roles_required
 

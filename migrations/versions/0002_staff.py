@@ -21,7 +21,7 @@ depends_on = None
 
 
 def _fold(text):
-    # A copy of app.services.text.fold: a migration must not change when the app does.
+    # A copy of app.lib.text.fold: a migration must not change when the app does.
     text = (text or "").lower().replace("đ", "d")
     stripped = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
     return re.sub(r"\s+", " ", stripped).strip()[:255]

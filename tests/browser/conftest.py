@@ -125,7 +125,7 @@ def refused_link(app):
     from app.extensions import db
     from app.services import workflow
     from app.services.actors import Actor
-    from app.services.tracking import access_token
+    from app.services.dossiers.tracking import access_token
     from tests.helpers import make_dossier
 
     with app.app_context():

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Dossier
-from app.services import memberships, organisations
+from app.services.accounts import memberships, organisations
 from tests.browser.support import SUBMIT, open_form, wait_until
 from tests.helpers import STAFF_PASSWORD, VALID_ID, VALID_PHONE, make_user
 from tests.org_helpers import ORG_ADDRESS, TAX_CODE

@@ -10,10 +10,11 @@ pytestmark = pytest.mark.browser
 def due_in_three(app):
     """The status page (signed link) of a dossier being processed, due in 3 working days."""
     from app.extensions import db
-    from app.models.time import local_today
-    from app.services import deadlines, workflow
+    from app.lib.time import local_today
+    from app.services import workflow
     from app.services.actors import Actor
-    from app.services.tracking import access_token
+    from app.services.dossiers.tracking import access_token
+    from app.services.workflow import deadlines
     from tests.helpers import load_test_holidays, make_dossier, make_procedure
 
     with app.app_context():

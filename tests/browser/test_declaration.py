@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Blob, Dossier
-from app.services import blobs
-from app.services.seed import load_catalogue
+from app.services.catalogue.seed import load_catalogue
+from app.services.files import blobs
 from tests.helpers import VALID_ID
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ LLTP = "2.001417"
 def lltp(app):
     with app.app_context():
         load_catalogue()
-        from app.services.catalogue import get_procedure
+        from app.services.catalogue.procedures import get_procedure
 
         proc = get_procedure(LLTP)
         ids = [r.id for r in proc.requirements]

@@ -195,7 +195,7 @@ def test_a_server_in_trouble_keeps_what_was_typed_and_says_so_by_the_button(page
 
 
 def test_an_error_page_never_lands_inside_a_piece_of_the_page(page, app, client):
-    from app.services.tracking import access_token
+    from app.services.dossiers.tracking import access_token
     from tests.postal_helpers import TAY_NINH
 
     with app.app_context():

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models.time import local_today
+from app.lib.time import local_today
 from tests.helpers import STAFF_PASSWORD, make_dossier, make_procedure, make_user
 
 pytestmark = pytest.mark.browser
@@ -81,7 +81,7 @@ def test_apply_without_the_outbox_with_nothing_filled(page, procedure):
 def test_supplement_sent_without_a_file(page, app):
     from app.services import workflow
     from app.services.actors import Actor
-    from app.services.tracking import access_token
+    from app.services.dossiers.tracking import access_token
 
     with app.app_context():
         dossier = make_dossier(make_procedure())
@@ -96,7 +96,7 @@ def test_supplement_sent_without_a_file(page, app):
 
 
 def test_postal_request_without_an_address(page, app):
-    from app.services.tracking import access_token
+    from app.services.dossiers.tracking import access_token
 
     with app.app_context():
         dossier = make_dossier(make_procedure())

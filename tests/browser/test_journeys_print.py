@@ -10,7 +10,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Requirement
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
 from tests.helpers import (
     STAFF_PASSWORD,
     jpeg_bytes,
@@ -43,8 +43,9 @@ def printed(page, url: str, shot: str) -> int:
 @pytest.fixture
 def heavy_dossier(app):
     """A dossier as long as they come: the longest name, five requirements, eight photos."""
-    from app.services import blobs, submissions
-    from app.services.uploads import inspect
+    from app.services.dossiers import submissions
+    from app.services.files import blobs
+    from app.services.files.uploads import inspect
 
     with app.app_context():
         proc = make_procedure(make_agency(name=AGENCY), name=LONG_NAME)
@@ -86,8 +87,8 @@ def test_the_receipt_reached_by_a_boosted_link_prints_the_same(page, heavy_dossi
 def test_the_staff_supplement_slip_prints_on_one_page(page, app, heavy_dossier):
     from datetime import timedelta
 
+    from app.lib.time import local_today
     from app.models import Dossier
-    from app.models.time import local_today
     from app.services import workflow
     from app.services.actors import Actor
 

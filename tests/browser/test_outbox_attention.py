@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import update
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import Dossier, Procedure, UserSession
-from app.models.time import utcnow
-from app.services import blobs, tracking
-from app.services.uploads import inspect
+from app.services.dossiers import tracking
+from app.services.files import blobs
+from app.services.files.uploads import inspect
 from tests.browser.support import (
     OUTBOX,
     QUEUED,

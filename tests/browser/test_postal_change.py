@@ -6,9 +6,9 @@ import pytest
 
 from app.extensions import db
 from app.models import PostalRequest
-from app.services import postal
 from app.services.actors import Actor
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
+from app.services.postal import requests as postal
 from tests.helpers import make_dossier, make_procedure, new_key
 from tests.postal_helpers import HANOI, postal_body
 

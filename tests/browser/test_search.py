@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.services.seed import DEMO_FILE, load_catalogue
+from app.services.catalogue.seed import DEMO_FILE, load_catalogue
 from tests.browser.support import wait_until
 
 pytestmark = pytest.mark.browser
@@ -148,7 +148,7 @@ def test_server_unreachable_on_a_network_that_seems_up(page, context, catalogue)
 
 
 def test_a_broad_search_lists_the_same_best_few_online_and_offline(page, context, catalogue, monkeypatch):
-    from app.services import catalogue as service
+    from app.services.catalogue import procedures as service
     monkeypatch.setattr(service, "SHOWN", 3)  # the live server runs in this process
     page.goto("/thu-tuc?q=dang+ky")
     online, count = codes(page), page.inner_text("[data-results-count]")

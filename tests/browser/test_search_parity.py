@@ -8,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from app.services.catalogue_search import rank, scores, words
-from app.services.text import fold
+from app.lib.text import fold
+from app.services.catalogue.search import rank, scores, words
 from tests.unit.test_catalogue_search import TABLE, demo_entries
 
 pytestmark = pytest.mark.browser

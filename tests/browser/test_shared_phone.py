@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Dossier, Procedure
-from app.services.device import owner_tag
+from app.services.dossiers.device import owner_tag
 from tests.browser.support import QUEUED, SUBMIT, fill_apply_form, open_form, wait_until
 from tests.helpers import (
     STAFF_PASSWORD,

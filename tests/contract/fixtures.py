@@ -16,11 +16,14 @@ from datetime import date
 from app import create_app
 from app.extensions import db
 from app.models import Agency, Procedure, Requirement
-from app.services import blobs, postal, submissions, workflow
+from app.services import workflow
 from app.services.actors import Actor
-from app.services.catalogue import search_text_for
-from app.services.tracking import access_token
-from app.services.uploads import inspect
+from app.services.catalogue.procedures import search_text_for
+from app.services.dossiers import submissions
+from app.services.dossiers.tracking import access_token
+from app.services.files import blobs
+from app.services.files.uploads import inspect
+from app.services.postal import requests as postal
 from tests.helpers import VALID_ID, VALID_PHONE, applicant, make_user, new_key, pdf_bytes, png_bytes, sha
 from tests.postal_helpers import postal_body
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.lib.time import VN, to_local
 from app.models import WebhookDelivery
-from app.models.time import VN, to_local
 from app.services import workflow
 from app.services.webhooks import delivery
 from tests.agency_helpers import RECEPTION, department

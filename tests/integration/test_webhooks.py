@@ -8,8 +8,8 @@ from sqlalchemy import select
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import WebhookDelivery, WebhookSubscription
-from app.models.time import utcnow
 from app.services import workflow
 from app.services.errors import Invalid
 from app.services.webhooks import delivery, subscriptions

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.services.catalogue_search import DEFAULT_TABLE, Entry, compile_terms, parse, rank, scores, words
+from app.services.catalogue.search import DEFAULT_TABLE, Entry, compile_terms, parse, rank, scores, words
 
 DEMO = json.loads((DEFAULT_TABLE.parent / "demo_catalogue.json").read_text(encoding="utf-8"))
 TABLE = compile_terms(json.loads(DEFAULT_TABLE.read_text(encoding="utf-8")))

@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.extensions import db
-from app.services.codes import allocate_code
+from app.services.dossiers.codes import allocate_code
 
 
 def test_sequence_per_agency_and_day(ctx):

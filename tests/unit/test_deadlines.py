@@ -7,9 +7,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Holiday
-from app.services import deadlines
-from app.services.deadlines import WorkCalendar, due_date, load_calendar
-from app.services.seed import load_holidays
+from app.services.catalogue.seed import load_holidays
+from app.services.workflow import deadlines
+from app.services.workflow.deadlines import WorkCalendar, due_date, load_calendar
 
 
 def vn_calendar(*years: int) -> WorkCalendar:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pypdf
 
-from app.services.declaration_pdf import Page, render, vietnamese_date
+from app.services.dossiers.declaration_pdf import Page, render, vietnamese_date
 
 WHEN = datetime(2026, 3, 5, 2, 30, tzinfo=UTC)
 

@@ -7,9 +7,10 @@ import pytest
 
 from app.extensions import db
 from app.models import Dossier
-from app.services import deadlines, overdue, workflow
+from app.services import workflow
 from app.services.actors import Actor
-from app.services.due_status import LATE, LEFT, PAUSED, TODAY, due_status
+from app.services.workflow import deadlines, overdue
+from app.services.workflow.due_status import LATE, LEFT, PAUSED, TODAY, due_status
 from tests.helpers import load_test_holidays, make_dossier, make_procedure, make_user
 from tests.unit.test_workflow import result_doc
 

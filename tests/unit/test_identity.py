@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services.identity import check_personal_id, check_tax_code, normalise_phone
+from app.lib.identity import check_personal_id, check_tax_code, normalise_phone
 
 
 @pytest.mark.parametrize("value", ["079203001234", "001099012345", "096305000001"])

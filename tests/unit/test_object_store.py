@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from app.services.object_store import S3Store
+from app.services.files.object_store import S3Store
 from tests.s3_server import MotoServer, client, moto_available
 
 pytestmark = pytest.mark.skipif(not moto_available(),

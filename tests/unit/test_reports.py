@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from app.services import reports
+from app.services.reporting import reports
 from tests.fixtures import reference_month
 
 

@@ -6,10 +6,10 @@ import os
 import pytest
 from PIL import Image
 
-from app.services import blobs
-from app.services.blobs import FolderStore
 from app.services.errors import TooLarge, UnsupportedType
-from app.services.uploads import GPS_IFD, inspect
+from app.services.files import blobs
+from app.services.files.blobs import FolderStore
+from app.services.files.uploads import GPS_IFD, inspect
 from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes, sha
 
 MB = 1024 * 1024

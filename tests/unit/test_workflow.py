@@ -42,8 +42,8 @@ def world(ctx):
 
 
 def result_doc() -> Document:
-    from app.services import blobs
-    from app.services.uploads import inspect
+    from app.services.files import blobs
+    from app.services.files.uploads import inspect
 
     data = jpeg_bytes(color=(1, 200, 3))
     blob, _new = blobs.save_blob(data, inspect(data, 10**7))

@@ -4,8 +4,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Organisation
-from app.services import postal
 from app.services.actors import Actor
+from app.services.postal import requests as postal
 from tests.helpers import (
     VALID_ID,
     VALID_PHONE,

@@ -9,8 +9,8 @@ import pytest
 from app.config import ROOT
 from app.extensions import db
 from app.models import Notification
-from app.services import notifications
-from app.services.delivery import deliver_batch
+from app.services.messaging import notifications
+from app.services.messaging.delivery import deliver_batch
 from tests.helpers import fresh_client, make_user
 from tests.web.test_password_reset import LINK, _ask, inbox  # noqa: F401 (inbox is a fixture)
 
@@ -43,7 +43,7 @@ def test_account_messages_need_a_known_kind_and_a_way_to_reach_the_account(ctx, 
         notifications.notify_account(phone_only, "accepted", "k")
     app.config["SMS_GATEWAY"] = ""  # SMS switched off: a phone-only account cannot be reached
     assert notifications.notify_account(phone_only, "password_reset", "k", link="/x", minutes=60) == []
-    app.config["SMS_GATEWAY"] = "app.services.sms:SpoolGateway"
+    app.config["SMS_GATEWAY"] = "app.services.messaging.sms:SpoolGateway"
     [sms] = notifications.notify_account(phone_only, "password_reset", "k", link="https://x.vn/r/1",
                                          minutes=60)
     assert (sms.channel, sms.recipient, sms.subject) == ("sms", "0987654321", "")

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Agency, Document, Dossier, Status, StatusEvent, SupplementRequest
-from app.models.time import local_today
-from app.services import reports
+from app.services.reporting import reports
 from tests.agency_helpers import bearer, department, processing, token_for
 from tests.helpers import fresh_client, jpeg_bytes, manifest, pdf_bytes, put_blob, sha
 
@@ -210,7 +210,7 @@ def test_supplement_request_then_resolve_with_a_result_uploaded_first(client, wo
     request = db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=dossier.id)).scalar_one()
     assert request.item_list == ["Bản sao sổ hộ khẩu", "Ảnh 4x6"] and request.requested_by_id is None
     # Back to processing (the centre receives the answer at the counter), then resolve.
-    from app.services import supplements
+    from app.services.dossiers import supplements
     from tests.agency_helpers import RECEPTION
     extra = jpeg_bytes(color=(1, 2, 3))
     put_blob(client, extra)
@@ -229,8 +229,8 @@ def test_supplement_request_then_resolve_with_a_result_uploaded_first(client, wo
 
 
 def _import_body(world, **kw) -> dict:
-    from app.services import blobs
-    from app.services.uploads import inspect
+    from app.services.files import blobs
+    from app.services.files.uploads import inspect
     docs = [jpeg_bytes(color=(5, 5, 5)), pdf_bytes("nhap")]
     for data in docs:
         blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Dossier, DossierChange, Procedure, Status
-from app.models.time import local_today
 from app.schemas.agency import DossierItemSchema
-from app.services import supplements, workflow
+from app.services import workflow
+from app.services.dossiers import supplements
 from tests.agency_helpers import RECEPTION, bearer, department, officer_of, processing, token_for
 from tests.helpers import fresh_client, jpeg_bytes, make_dossier, put_blob, sha
 

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Notification, StatusEvent
-from app.models.time import local_today
 from app.services import workflow
 from app.services.actors import Actor
 from tests.helpers import form_post, fresh_client, make_dossier, make_procedure, make_user, sign_in

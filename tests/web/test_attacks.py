@@ -19,8 +19,8 @@ from app.lib.names import display_safe
 from app.lib.redirects import safe_path
 from app.models import Document
 from app.models.postal import PostalLeg
-from app.services import postal
 from app.services.actors import Actor
+from app.services.postal import requests as postal
 from tests.helpers import (
     STAFF_PASSWORD,
     applicant,

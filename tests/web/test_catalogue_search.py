@@ -8,8 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Agency, Procedure
-from app.services import admin
-from app.services.seed import load_catalogue
+from app.services.accounts import admin
+from app.services.catalogue.seed import load_catalogue
 from tests.helpers import make_agency, make_procedure
 
 DN = ["1.005172", "2.001610", "2.002053"]
@@ -126,7 +126,7 @@ def test_htmx_fragment_keeps_the_ranking(client, demo):
 
 
 def test_a_search_lists_its_best_few_and_says_how_many_there_are(client, demo, monkeypatch):
-    from app.services import catalogue
+    from app.services.catalogue import procedures as catalogue
     monkeypatch.setattr(catalogue, "SHOWN", 2)
     html = search(client, "đăng ký kinh doanh")
     assert len(result_codes(html)) == 2 and result_codes(html)[0] == "1.005172"

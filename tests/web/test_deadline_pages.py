@@ -6,10 +6,11 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.models.time import local_today
-from app.services import deadlines, workflow
+from app.lib.time import local_today
+from app.services import workflow
 from app.services.actors import Actor
-from app.services.apology import apologise
+from app.services.dossiers.apology import apologise
+from app.services.workflow import deadlines
 from tests.helpers import (
     VALID_PHONE,
     applicant,

@@ -7,8 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Blob, Document, Dossier
-from app.services import blobs
-from app.services.seed import load_catalogue
+from app.services.catalogue.seed import load_catalogue
+from app.services.files import blobs
 from tests.helpers import (
     VALID_ID,
     client_id_of,
@@ -40,7 +40,7 @@ ANSWERS = {
 @pytest.fixture
 def proc(ctx):
     load_catalogue()
-    from app.services.catalogue import get_procedure
+    from app.services.catalogue.procedures import get_procedure
 
     return get_procedure(LLTP)
 
@@ -149,8 +149,7 @@ def test_replay_through_the_api_is_the_same_dossier_and_the_same_pdf(client, pro
     assert len(hashes) == 1 and len(dossier.documents) == 2
 
     # The same answers at the same time draw the same bytes: the document's hash is stable.
-    from app.services import declarations
-
+    from app.services.dossiers import declarations
     [(_req, redrawn)] = declarations.rendered(proc, dossier.declarations, "Nguyễn Văn An",
                                               dossier.submitted_at)
     assert sha(redrawn) == hashes[0]
@@ -178,8 +177,8 @@ def test_api_declaration_errors_are_field_details(client, proc):
 
 
 def test_a_manifest_without_declarations_hashes_as_before(ctx, proc):
-    from app.services import idempotency, submissions
-
+    from app.services import idempotency
+    from app.services.dossiers import submissions
     body = manifest(proc, [(0, b"a"), (1, b"b")], fields={"purpose": "Xin việc", "copies": 1,
                                                          "kind": "Phiếu số 1"})
     clean, _proc = submissions.validate_manifest(body)

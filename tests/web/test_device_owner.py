@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Dossier, UserSession
-from app.services.device import owner_tag
+from app.services.dossiers.device import owner_tag
 from tests.helpers import (
     fresh_client,
     jpeg_bytes,

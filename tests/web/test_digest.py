@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import update
 
 from app.extensions import db
+from app.lib.time import VN, local_today, utcnow
 from app.models import Notification
-from app.models.time import VN, local_today, utcnow
-from app.services import deadlines, digest, workflow
+from app.services import workflow
 from app.services.actors import Actor
+from app.services.reporting import digest
+from app.services.workflow import deadlines
 from tests.helpers import applicant, load_test_holidays, make_agency, make_dossier, make_procedure, make_user
 from tests.unit.test_workflow import result_doc
 from tests.web.test_deadline_pages import days_before

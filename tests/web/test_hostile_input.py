@@ -33,9 +33,12 @@ from sqlalchemy import event
 from app.extensions import db, limiter
 from app.models import Membership, Organisation, PostalRequest, User
 from app.models.postal import PostalLeg
-from app.services import memberships, postal, postal_desk, workflow
+from app.services import workflow
+from app.services.accounts import memberships
 from app.services.actors import Actor
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
+from app.services.postal import desk as postal_desk
+from app.services.postal import requests as postal
 from tests.helpers import (
     VALID_PHONE,
     applicant,
@@ -303,7 +306,7 @@ def sweep(app, ctx, monkeypatch):
     from argon2 import PasswordHasher
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr("app.services.passwords._hasher", cheap, raising=False)
+    monkeypatch.setattr("app.services.accounts.passwords._hasher", cheap, raising=False)
     monkeypatch.setattr("app.auth.views._DUMMY_HASH", cheap.hash("not-a-real-password"), raising=False)
     sweeper = Sweep(app, World(app))
     wrapped = dict(app.view_functions)

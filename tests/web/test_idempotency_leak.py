@@ -17,7 +17,7 @@ from app.models import Dossier, PostalRequest, Rating, SupplementRequest
 from app.models.postal import PostalChange
 from app.services import workflow
 from app.services.actors import Actor
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
 from tests.helpers import (
     VALID_ID,
     client_id_of,

@@ -14,7 +14,7 @@ from PIL import Image, ImageFile
 
 from app.extensions import db
 from app.models import Blob, Dossier, PostalRequest, Rating
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
 from tests.helpers import (
     VALID_PHONE,
     csrf_token,
@@ -240,8 +240,7 @@ def test_a_jpeg_whose_exif_cannot_be_written_back_loses_its_exif_not_the_upload(
         assert img.getexif().get_ifd(0x8825) == {1: "N"}
     response = put_blob(client, data)
     assert response.status_code == 201
-    from app.services import blobs
-
+    from app.services.files import blobs
     stored = blobs.store().read(db.session.get(Blob, sha(data)).storage_key)
     with Image.open(io.BytesIO(stored)) as img:
         assert not img.getexif().get_ifd(0x8825) and img.size == (32, 24)

@@ -13,13 +13,17 @@ from urllib.parse import urlsplit
 from flask_babel import gettext
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Blob, Document, Dossier, Notification, Status, StatusEvent
 from app.models.status import Channel
-from app.models.time import local_today
-from app.services import apology, postal, postal_changes, postal_desk, supplements, workflow
+from app.services import workflow
 from app.services.actors import Actor
-from app.services.delivery import deliver_batch
-from app.services.tracking import access_token
+from app.services.dossiers import apology, supplements
+from app.services.dossiers.tracking import access_token
+from app.services.messaging.delivery import deliver_batch
+from app.services.postal import changes as postal_changes
+from app.services.postal import desk as postal_desk
+from app.services.postal import requests as postal
 from tests.helpers import (
     VALID_PHONE,
     applicant,
@@ -270,7 +274,7 @@ def test_a_dossier_from_the_offline_outbox_is_acknowledged_once(app, ctx):
 
 
 def test_sms_are_spooled_by_default_and_can_be_switched_off(app, ctx):
-    assert app.config["SMS_GATEWAY"] == "app.services.sms:SpoolGateway"  # the embedded default
+    assert app.config["SMS_GATEWAY"] == "app.services.messaging.sms:SpoolGateway"  # the embedded default
     app.config["MAIL_PORT"] = 1  # no mail server: the SMS does not depend on it
     proc = make_procedure()
     dossier = make_dossier(proc, applicant=applicant(email="", phone="0987654321"))

@@ -9,10 +9,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models.notification import Notification
-from app.models.time import utcnow
-from app.services import notifications
-from app.services.delivery import claim, deliver_batch
+from app.services.messaging import notifications
+from app.services.messaging.delivery import claim, deliver_batch
 from tests.helpers import (
     VALID_ID,
     make_dossier,
@@ -181,7 +181,7 @@ def test_sms_through_the_pluggable_gateway(app, dossier, tmp_path):
 def test_workflow_transitions_queue_messages_in_the_same_commit(smtp, dossier):
     from datetime import timedelta as td
 
-    from app.models.time import local_today
+    from app.lib.time import local_today
     from app.services import workflow
     from app.services.actors import Actor
 

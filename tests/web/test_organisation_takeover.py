@@ -11,8 +11,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Document, Dossier, Membership, PostalRequest, Status
-from app.services import postal, workflow
+from app.services import workflow
 from app.services.actors import Actor
+from app.services.postal import requests as postal
 from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key
 from tests.org_helpers import (
     accept,

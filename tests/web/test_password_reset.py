@@ -7,7 +7,7 @@ from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import Notification, User
-from app.services.delivery import deliver_batch
+from app.services.messaging.delivery import deliver_batch
 from tests.helpers import csrf_token, fresh_client, make_user
 from tests.web.test_accounts import PASSWORD, register
 from tests.web.test_notifications import Inbox, free_port
@@ -140,7 +140,7 @@ def test_requests_back_off_per_login_from_a_client_and_per_client(ctx, app, inbo
 
 def test_phone_account_gets_the_link_by_sms_when_a_gateway_is_set(ctx, app, tmp_path):
     spool = tmp_path / "sms.log"
-    app.config.update(SMS_GATEWAY="app.services.sms:SpoolGateway", SMS_SPOOL=str(spool))
+    app.config.update(SMS_GATEWAY="app.services.messaging.sms:SpoolGateway", SMS_SPOOL=str(spool))
     assert register(fresh_client(app), "0987 654 321").status_code == 303
     client = fresh_client(app)
     form = client.get("/quen-mat-khau").get_data(as_text=True)

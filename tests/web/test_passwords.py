@@ -7,9 +7,15 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from app.services import password_reset
-from app.services.delivery import deliver_batch
-from app.services.passwords import common_passwords, hash_password, is_common, problem, verify_password
+from app.services.accounts import password_reset
+from app.services.accounts.passwords import (
+    common_passwords,
+    hash_password,
+    is_common,
+    problem,
+    verify_password,
+)
+from app.services.messaging.delivery import deliver_batch
 from tests.helpers import csrf_token, form_post, fresh_client, make_user, sign_in
 from tests.web.test_accounts import register
 from tests.web.test_password_reset import _ask, inbox  # noqa: F401 (inbox is a fixture)

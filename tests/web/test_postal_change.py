@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import PostalRequest, StatusEvent
 from app.models.postal import PostalChange, PostalLeg
-from app.services import postal, postal_changes, postal_desk
 from app.services.actors import Actor
 from app.services.errors import DomainError
+from app.services.postal import changes as postal_changes
+from app.services.postal import desk as postal_desk
+from app.services.postal import requests as postal
 from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key
 from tests.postal_helpers import HANOI, dossier_with_token, post_postal, postal_body, resolved
 

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Notification, PostalRequest, Status, StatusEvent
 from app.models.postal import PostalLeg
-from app.models.time import local_today
-from app.services import postal, workflow
+from app.services import workflow
 from app.services.actors import Actor
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
+from app.services.postal import requests as postal
 from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key, sign_in
 from tests.postal_helpers import dossier_with_token, postal_body, resolved
 

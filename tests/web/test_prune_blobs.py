@@ -8,9 +8,11 @@ import pytest
 from PIL import Image
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import Blob, Dossier
-from app.models.time import utcnow
-from app.services import blob_prune, blobs, submissions
+from app.services.dossiers import submissions
+from app.services.files import blobs
+from app.services.files import prune as blob_prune
 from tests.helpers import (
     jpeg_bytes,
     make_procedure,

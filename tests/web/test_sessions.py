@@ -10,9 +10,9 @@ from flask_login.utils import encode_cookie
 
 from app import create_app
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import UserSession
-from app.models.time import utcnow
-from app.services import password_reset
+from app.services.accounts import password_reset
 from tests.helpers import STAFF_PASSWORD, csrf_token, form_post, fresh_client, make_user, sign_in
 from tests.web.test_accounts import PASSWORD, register
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Dossier, Status, StatusEvent, SupplementRequest
-from app.models.time import local_today
-from app.services import deadlines
+from app.services.workflow import deadlines
 from tests.helpers import (
     VALID_PHONE,
     csrf_token,

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
+from app.lib.time import local_today, utcnow
 from app.models import Channel
-from app.models.time import local_today, utcnow
 from app.services import workflow
 from app.services.actors import Actor
-from app.services.deadlines import load_calendar
+from app.services.workflow.deadlines import load_calendar
 from tests.helpers import (
     applicant,
     fresh_client,

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Document, Dossier, Status, SupplementRequest
 from app.services import workflow
 from app.services.actors import Actor
-from app.services.tracking import access_token
+from app.services.dossiers.tracking import access_token
 from tests.helpers import (
     VALID_ID,
     VALID_PHONE,

@@ -127,8 +127,7 @@ def _token_signed_days_ago(dossier, days: int) -> str:
     """A link we really signed, `days` ago (the signer's clock set back, nothing else)."""
     import time
 
-    from app.services import tracking
-
+    from app.services.dossiers import tracking
     serializer = tracking._serializer()
     signer = serializer.make_signer(serializer.salt)
     signer.get_timestamp = lambda: int(time.time()) - days * 86400

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import WebhookDelivery, WebhookSubscription
-from app.models.time import utcnow
 from app.services import workflow
 from app.services.webhooks import delivery
 from tests.agency_helpers import RECEPTION, department

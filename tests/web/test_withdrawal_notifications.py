@@ -6,8 +6,8 @@ from app.extensions import db
 from app.models import Status
 from app.services import workflow
 from app.services.actors import Actor
-from app.services.delivery import deliver_batch
 from app.services.errors import Invalid
+from app.services.messaging.delivery import deliver_batch
 from tests.helpers import (
     VALID_ID,
     VALID_PHONE,

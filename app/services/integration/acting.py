@@ -16,11 +16,11 @@ from app.models.status import status_labels
 from app.schemas import flatten_errors
 from app.schemas.agency import TransitionSchema
 from app.services import workflow
-from app.services.apology import apologise
+from app.services.dossiers.apology import apologise
 from app.services.errors import BlobsMissing, DomainError, Invalid, TooLarge
+from app.services.files.uploads import human_size
 from app.services.integration import feed, requests
 from app.services.integration.tokens import actor_for
-from app.services.uploads import human_size
 
 
 class VersionMismatch(DomainError):

@@ -19,9 +19,9 @@ from app.extensions import db
 from app.models import Blob, Document, Dossier, DossierChange, Procedure, StatusEvent
 from app.models.status import Channel, status_labels
 from app.schemas.bounded import INT64_MAX
-from app.services import blobs
 from app.services.actors import Actor
 from app.services.errors import DomainError, NotFound
+from app.services.files import blobs
 from app.services.integration.tokens import scope_agency_id
 from app.services.workflow import in_scope
 

@@ -14,13 +14,15 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import ApiToken, Dossier, Role, Status
 from app.models.status import Channel
-from app.models.time import utcnow
 from app.schemas import flatten_errors
 from app.schemas.agency import ImportSchema
-from app.services import catalogue, submissions, workflow
+from app.services import workflow
 from app.services.actors import Actor
+from app.services.catalogue import procedures as catalogue
+from app.services.dossiers import submissions
 from app.services.errors import Invalid
 from app.services.integration import requests
 from app.services.integration.acting import summary

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import AgencyRequest
-from app.models.time import utcnow
 from app.services import idempotency, workflow
 from app.services.errors import DomainError
 

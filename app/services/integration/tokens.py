@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import stored
+from app.lib.time import utcnow
 from app.models import Agency, ApiToken, Role
 from app.models.integration import SCOPES
-from app.models.time import utcnow
 from app.services.actors import Actor
 from app.services.errors import DomainError, Invalid, NotFound
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from app.extensions import db
 from app.models import Blob
-from app.services.blobs import store
+from app.services.files.blobs import store
 
 MANIFEST = "manifest.json"
 

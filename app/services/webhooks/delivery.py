@@ -20,8 +20,8 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.i18n import stored
+from app.lib.time import utcnow
 from app.models import WebhookDelivery, WebhookSubscription
-from app.models.time import utcnow
 from app.services.errors import DomainError, NotFound
 from app.services.webhooks import outbound, signing, subscriptions
 

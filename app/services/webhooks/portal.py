@@ -10,9 +10,9 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 
 from app.i18n import stored
+from app.lib.time import VN, to_local
 from app.models import Dossier, StatusEvent
 from app.models.status import STATUS_LABELS, Status
-from app.models.time import VN, to_local
 from app.services.integration.changes import Change
 
 SYNC, PROGRESS = "DongBoHoSoMC", "CapNhatTienDoHoSoMC"

@@ -6,8 +6,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import Agency, Dossier, WebhookDelivery, WebhookSubscription
-from app.models.time import utcnow
 from app.services.integration.changes import Change, on_commit
 from app.services.webhooks import portal
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import stored
+from app.lib.time import utcnow
 from app.models import Agency, WebhookDelivery, WebhookSubscription
-from app.models.time import utcnow
 from app.services.errors import Invalid, NotFound
 from app.services.webhooks import signing
 from app.services.webhooks.outbound import check_url

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.i18n import N_
+from app.lib.marks import N_
+from app.lib.time import to_local, utcnow
 from app.models import Document, Dossier, Status, StatusEvent
-from app.models.time import to_local, utcnow
-from app.services import deadlines
 from app.services.actors import Actor
 from app.services.errors import Invalid
+from app.services.workflow import deadlines
 from app.services.workflow.core import attach, local_day, record, required_note, simple, typed
 from app.services.workflow.rules import RETURN_METHODS, WrongStatus, check
 

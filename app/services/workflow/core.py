@@ -13,12 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.i18n import stored
+from app.lib.time import to_local, utcnow
 from app.models import Document, Dossier, Status, StatusEvent
-from app.models.time import to_local, utcnow
-from app.services import notifications
 from app.services.actors import Actor
 from app.services.errors import Invalid
 from app.services.integration.changes import changed
+from app.services.messaging import notifications
 from app.services.workflow.rules import check, stale_error
 
 

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lib.time import to_local
 from app.models import Dossier, Role, Status, StatusEvent
-from app.models.time import to_local
 from app.services.actors import Actor
 from app.services.errors import DomainError, NotFound
 

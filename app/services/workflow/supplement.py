@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lib.time import utcnow
 from app.models import Document, Dossier, Status, SupplementRequest
-from app.models.time import utcnow
-from app.services import deadlines
 from app.services.actors import Actor
 from app.services.errors import Invalid
 from app.services.integration.changes import changed
+from app.services.workflow import deadlines
 from app.services.workflow.core import attach, local_day, record
 from app.services.workflow.rules import check
 

@@ -1,0 +1,2 @@
+"""Catalogue: agencies, procedures and their requirements, search over them, the demo seed.
+"""

@@ -1,0 +1,70 @@
+"""Answering a supplement request with uploaded blobs, exactly once per Idempotency-Key.
+
+The same path serves the citizen's plain form, the PWA outbox (POST /api/v1/dossiers/<code>/
+supplements) and reception recording papers brought to the counter.
+"""
+
+from flask import current_app
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from app.extensions import db
+from app.models import Blob, Document, Dossier, SupplementRequest
+from app.schemas import flatten_errors
+from app.schemas.supplement import SupplementAnswerSchema
+from app.services import idempotency, workflow
+from app.services.actors import Actor
+from app.services.errors import BlobsMissing, Invalid, TooLarge
+from app.services.files.uploads import human_size
+
+
+def by_key(key: str) -> SupplementRequest | None:
+    """Return the request an answer with this Idempotency-Key went to, if any."""
+    return db.session.execute(
+        db.select(SupplementRequest).filter_by(answer_key=key)
+    ).scalar_one_or_none()
+
+
+ANSWER = idempotency.Scope(
+    "supplement", find=by_key, fingerprint=lambda request: request.answer_hash,
+    message=lambda: _("Mã gửi này đã được dùng cho một lần bổ sung khác. "
+                      "Lần bổ sung này chưa được gửi; vui lòng kiểm tra lại."))
+
+
+def _documents(dossier: Dossier, clean: dict) -> list[Document]:
+    hashes = sorted({d["sha256"] for d in clean["documents"]})
+    found = {b.sha256: b for b in db.session.execute(
+        db.select(Blob).where(Blob.sha256.in_(hashes))).scalars()}
+    if missing := [h for h in hashes if h not in found]:
+        raise BlobsMissing(_("Một số tệp chưa được tải lên máy chủ."), {"missing": missing})
+    total, limit = sum(found[h].size for h in hashes), current_app.config["MAX_DOSSIER_BYTES"]
+    if total > limit:
+        raise TooLarge(_("Tổng dung lượng các tệp bổ sung (%(size)s) vượt quá %(max)s.",
+                         size=human_size(total), max=human_size(limit)))
+    valid = {r.id for r in dossier.procedure.requirements}
+    return [Document(requirement_id=ref["requirement"] if ref["requirement"] in valid else None,
+                     original_name=ref["name"] or ref["sha256"][:12],
+                     media_type=found[ref["sha256"]].media_type, size=found[ref["sha256"]].size,
+                     sha256=ref["sha256"]) for ref in clean["documents"]]
+
+
+def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[SupplementRequest, bool]:
+    """Answer the open request; the same key and payload again returns the first answer."""
+    key = key.lower()
+    try:
+        clean = SupplementAnswerSchema().load(payload if isinstance(payload, dict) else {})
+    except ValidationError as exc:
+        raise Invalid(_("Phần bổ sung còn thông tin chưa hợp lệ."), flatten_errors(exc.messages)) from exc
+    clean["documents"].sort(key=lambda d: (d["sha256"], d["name"]))
+    digest = idempotency.digest(clean)
+    # The sender proved this dossier: a key used on another one is a conflict naming nothing.
+    attempt = idempotency.Attempt(ANSWER, key, digest, lambda found: found.dossier_id == dossier.id)
+    if (existing := attempt.replay()) is not None:
+        return existing, False
+    documents = _documents(dossier, clean)
+    # A twin of this request (same key) may win the race: its dossier change makes ours stale.
+    # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
+    with attempt.inserting(races=(workflow.Stale,), recheck=lambda: _documents(dossier, clean)) as outcome:
+        outcome.row = workflow.answer_supplement(dossier, actor, documents, clean["note"],
+                                                 key=key, digest=digest)
+    return outcome.answer

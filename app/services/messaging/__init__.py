@@ -1,0 +1,2 @@
+"""Messaging: notifications in the recipient's language, their delivery by mail and SMS.
+"""

@@ -1,0 +1,2 @@
+"""Postal service: citizens' postal requests and changes, the postal desk's batches and waybills.
+"""

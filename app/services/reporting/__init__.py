@@ -1,0 +1,2 @@
+"""Reporting: the monthly report, its exports and charts, the staff deadline digest.
+"""
