@@ -47,10 +47,12 @@ dev: prepare
 
 test: install-dev translations
 	$(BIN)/ruff check app tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check app tests bench
+	$(BIN)/lint-imports --no-cache
 
 bench: install-dev translations
 	$(BIN)/python bench/server.py

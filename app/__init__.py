@@ -53,6 +53,7 @@ def create_app(config: type | object = Config) -> Flask:
     from app import (
         auth,  # noqa: F401  (user loader)
         models,  # noqa: F401  (registers the tables)
+        web,
     )
     from app.account import bp as account_bp
     from app.api import bp as api_bp
@@ -64,6 +65,7 @@ def create_app(config: type | object = Config) -> Flask:
     from app.staff import bp as staff_bp
 
     app.register_blueprint(citizen_bp)
+    web.register(app)  # where citizen/sender.py's hook used to be registered: same order
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(pwa_bp)
     app.register_blueprint(auth_bp)

@@ -5,9 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.account.current import filing_for, owner_id
 from app.api import bp
-from app.citizen import sender
 from app.errors import api_error
 from app.extensions import limiter
 from app.models import Dossier
@@ -17,6 +15,8 @@ from app.schemas.dossier import is_uuid
 from app.schemas.track import TrackSchema
 from app.services.dossiers import device, submissions, tracking
 from app.services.dossiers.tracking import Tracked, access_token, track_limit
+from app.web import sender
+from app.web.current import filing_for, owner_id
 
 
 def dossier_summary(dossier: Dossier | Tracked) -> dict:

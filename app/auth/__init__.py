@@ -12,6 +12,7 @@ from flask_login import current_user, user_logged_in, user_logged_out
 from app.extensions import login_manager
 from app.models import User
 from app.services.accounts import sessions
+from app.web import SID
 
 bp = Blueprint("auth", __name__)
 
@@ -19,7 +20,6 @@ login_manager.login_view = "auth.signin_form"
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 login_manager.login_message_category = "info"
 
-SID = "sid"  # the session token's key in Flask's (signed) cookie
 _LOGIN_KEYS = ("_user_id", "_fresh", "_id", SID)
 
 

@@ -4,12 +4,13 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import SID, bp, throttle
+from app.auth import bp, throttle
 from app.lib.redirects import safe_path
 from app.models import User
 from app.services.accounts import sessions
 from app.services.accounts.core import find_user, login_key
 from app.services.accounts.passwords import hash_password, verify_password
+from app.web import SID
 
 # Verifying against a real hash when the account does not exist takes as long as a wrong
 # password does, so response times do not reveal which e-mail addresses have accounts.

@@ -11,7 +11,6 @@ from app.citizen import (  # noqa: E402,F401
     postal,
     rating,
     result,
-    sender,
     supplement,
     track,
 )

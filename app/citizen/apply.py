@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import LimitedStream
 
-from app.account.current import filing_choices, filing_for, owner_id, start_values
-from app.citizen import bp, form_files, sender
+from app.citizen import bp, form_files
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
 from app.lib.multipart_peek import peek
@@ -20,6 +19,8 @@ from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
 from app.services.files import receive as files
 from app.services.files.uploads import human_size, too_large
 from app.services.postal import requests as postal
+from app.web import sender
+from app.web.current import filing_choices, filing_for, owner_id, start_values
 
 READ_THROUGH = 4  # a refused body up to 4 times the limit is read to its end (multipart_peek.py)
 

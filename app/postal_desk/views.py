@@ -9,7 +9,7 @@ from app.postal_desk import bp
 from app.services.errors import DomainError
 from app.services.postal import desk as postal_desk
 from app.services.postal import waybills
-from app.staff.access import actor
+from app.web.staff_access import actor
 
 
 def _back(batch: str = ""):

@@ -14,9 +14,9 @@
 from flask import current_app, request, session
 from flask_login import current_user
 
-from app.auth import SID
 from app.pwa import bp
 from app.services.dossiers.device import owner_tag
+from app.web import SID
 
 COOKIE = "motcua_owner"
 

@@ -17,8 +17,8 @@ from app.services.errors import DomainError, Invalid
 from app.services.files import blobs
 from app.services.files.receive import store_files
 from app.staff import bp
-from app.staff.access import actor, dossier_or_404
 from app.staff.dossier import render_dossier
+from app.web.staff_access import actor, dossier_or_404
 
 
 def _version() -> int | None:

@@ -10,8 +10,8 @@ from app.schemas import flatten_errors
 from app.services.accounts import admin
 from app.services.errors import DomainError
 from app.staff import bp
-from app.staff.access import roles_required
 from app.staff.admin_schemas import AgencySchema
+from app.web.staff_access import roles_required
 
 
 def _counts(column) -> dict[int, int]:

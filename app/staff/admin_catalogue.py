@@ -14,7 +14,7 @@ from app.schemas.staff import HolidaySchema, ProcedureSchema
 from app.services.accounts import admin
 from app.services.catalogue import seed
 from app.staff import bp
-from app.staff.access import roles_required
+from app.web.staff_access import roles_required
 
 
 @bp.get("/quan-tri/thu-tuc")

@@ -10,9 +10,9 @@ from app.schemas import flatten_errors
 from app.services.catalogue import requirements
 from app.services.errors import DomainError, NotFound
 from app.staff import bp
-from app.staff.access import roles_required
 from app.staff.admin_catalogue import procedure_page
 from app.staff.admin_schemas import RequirementSchema
+from app.web.staff_access import roles_required
 
 BASE = "/quan-tri/thu-tuc/<code>/giay-to"
 

@@ -12,7 +12,7 @@ from app.schemas.staff import UserSchema
 from app.services.accounts import admin
 from app.services.errors import DomainError
 from app.staff import bp
-from app.staff.access import roles_required
+from app.web.staff_access import roles_required
 
 
 def _render(values: dict, errors: dict, status: int = 200, message: str | None = None):

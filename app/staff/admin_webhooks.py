@@ -9,7 +9,7 @@ from app.models import Agency, Role
 from app.services.errors import DomainError
 from app.services.webhooks import delivery, subscriptions
 from app.staff import bp
-from app.staff.access import roles_required
+from app.web.staff_access import roles_required
 
 
 def _render(values: dict, errors: dict, status: int = 200, message: str | None = None, issued=None):

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.dossiers.apology import apologise as apologise_service
 from app.staff import bp
-from app.staff.access import actor
 from app.staff.actions import _act, _note, _version
+from app.web.staff_access import actor
 
 
 @bp.post("/ho-so/<code>/xin-loi")

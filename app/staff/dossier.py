@@ -14,7 +14,7 @@ from app.services.files import blobs
 from app.services.workflow import deadlines, overdue
 from app.services.workflow.due_status import due_status
 from app.staff import bp
-from app.staff.access import actor, dossier_or_404
+from app.web.staff_access import actor, dossier_or_404
 
 # A PDF opened in its own tab needs the browser's viewer (an <embed> the page's CSP must
 # allow); nothing else may load, and no page may frame it.

@@ -14,7 +14,7 @@ from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
 from app.services.files import blobs
 from app.services.files.receive import store_files
 from app.staff import bp
-from app.staff.access import actor, roles_required
+from app.web.staff_access import actor, roles_required
 
 
 @bp.get("/tiep-nhan")

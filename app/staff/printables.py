@@ -8,7 +8,7 @@ from app.lib.time import local_today, to_local
 from app.models import Status, SupplementRequest
 from app.services.workflow import overdue
 from app.staff import bp
-from app.staff.access import dossier_or_404
+from app.web.staff_access import dossier_or_404
 
 
 @bp.get("/ho-so/<code>/in/tu-choi")

@@ -10,7 +10,7 @@ from app.schemas.staff import parse_queue_args
 from app.services.workflow import deadlines, overdue
 from app.services.workflow import queue as queue_service
 from app.staff import bp
-from app.staff.access import scope_agency_id
+from app.web.staff_access import scope_agency_id
 
 
 def _choices(scope: int | None, agency_id: int | None) -> tuple[list[Agency], list[Procedure]]:

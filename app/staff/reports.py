@@ -10,7 +10,7 @@ from app.models import Level, Role
 from app.services.reporting import charts, reports
 from app.services.reporting import export as report_export
 from app.staff import bp
-from app.staff.access import roles_required
+from app.web.staff_access import roles_required
 
 EARLIEST = date(2000, 1, 1)  # before the centre's records; and far dates overflow the date type
 

@@ -6,7 +6,7 @@ send without one. So the session carries a random name, and each dossier keeps t
 of the name of the browser that sent it (`Dossier.sent_from`). The name is given before the
 first write wherever we can (the first answer that sets the session cookie anyway, each file
 upload), so a replay after a lost answer, or the losers of two tabs racing with one key,
-still carry it. (Not services/device.py: that tags what a shared phone keeps per account.)
+still carry it. (Not services/dossiers/device.py: that tags what a shared phone keeps per account.)
 """
 
 import hashlib
@@ -16,7 +16,6 @@ import secrets
 from flask import request, session
 from flask_login import current_user
 
-from app.citizen import bp
 from app.models import Dossier
 from app.services.accounts.core import can_see
 
@@ -39,7 +38,6 @@ def may_see(dossier: Dossier) -> bool:
     return sent_here or dossier.id in session.get("seen", []) or can_see(current_user, dossier)
 
 
-@bp.after_app_request
 def name_this_browser(response):
     """Name the browser before it sends a dossier: on any API write (its files go first), or
     on any answer to a browser that already has a session (the apply form's CSRF token)."""
