@@ -14,16 +14,12 @@ bench/results/agency_feed.json. Target: the 10,000 changes in < 2 s in total.
 import argparse
 import gzip
 import json
-import math
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
@@ -31,12 +27,13 @@ from app.extensions import db  # noqa: E402
 from app.lib.time import utcnow  # noqa: E402
 from app.models import Blob, Document, Dossier  # noqa: E402
 from app.services.integration import tokens  # noqa: E402
-from bench.staff_queue import make_app, prepare  # noqa: E402
-from bench.staff_seed import seed  # noqa: E402
+from bench.lib import results  # noqa: E402
+from bench.lib.bulk import seed  # noqa: E402
+from bench.lib.db import backends, bench_app, prepare, seed_timed, where  # noqa: E402
+from bench.lib.measure import nearest_rank  # noqa: E402
 
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test_bench")
 TARGET_S = 2.0
-RESULTS = ROOT / "bench" / "results" / "agency_feed.json"
+RESULTS = results.RESULTS / "agency_feed.json"
 FEED = "/api/v1/agency/dossiers/changes"
 CHUNK = 10_000
 
@@ -63,6 +60,13 @@ def add_documents_and_feed() -> None:
         command = "ANALYZE" if db.engine.dialect.name == "sqlite" else "VACUUM ANALYZE"
         for table in ("document", "dossier_change"):  # one statement each: VACUUM runs alone
             conn.exec_driver_sql(f"{command} {table}")
+
+
+def seed_with_feed(n: int) -> int:
+    """bench/lib/bulk.py's dossiers, their documents and feed; the busiest agency's id."""
+    agency_id = seed(n)["agency_id"]
+    add_documents_and_feed()
+    return agency_id
 
 
 def read_feed(client, token: str, changes: int, limit: int, gzipped: bool):
@@ -108,7 +112,7 @@ def measure(app, agency_id: int, changes: int, runs: int) -> dict:
                       "total_s_best": round(min(totals), 3), "total_s_worst": round(max(totals), 3),
                       "client_cpu_s_median": round(statistics.median(cpus), 3),
                       "page_ms_p50": round(1000 * statistics.median(page_times), 1),
-                      "page_ms_p95": round(1000 * page_times[math.ceil(len(page_times) * .95) - 1], 1),
+                      "page_ms_p95": round(1000 * nearest_rank(page_times, 95), 1),
                       "bytes_sent": size, "meets_target": statistics.median(totals) < TARGET_S}
         r = out[label]
         print(f"  {label:22} {r['pages']:3} pages: total median {r['total_s_median']:.3f} s "
@@ -125,26 +129,18 @@ def busiest_agency() -> int | None:
 
 
 def run(backend: str, url: str, n: int, changes: int, runs: int, reuse: bool) -> dict:
-    print(f"\n{backend}: {url.split('@')[-1]}", flush=True)
-    with tempfile.TemporaryDirectory() as blobs:
-        app = make_app(url, blobs)
+    print(f"\n{backend}: {where(url)}", flush=True)
+    with bench_app(url, fresh=False) as app:
         with app.app_context():
             agency_id, seeded = (busiest_agency() if reuse else None), None
         if agency_id is None:
             prepare(app)
-            with app.app_context():
-                started = time.perf_counter()
-                agency_id = seed(n)["agency_id"]
-                add_documents_and_feed()
-                seeded = round(time.perf_counter() - started, 1)
-                print(f"  seeded {n:,} dossiers, {2 * n:,} documents in {seeded:.1f} s", flush=True)
+            agency_id, seeded = seed_timed(app, seed_with_feed, n)
+            seeded = round(seeded, 1)
+            print(f"  seeded {n:,} dossiers, {2 * n:,} documents in {seeded:.1f} s", flush=True)
         figures = measure(app, agency_id, changes, runs)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    return {"url": url.split("@")[-1], "dossiers": n, "changes_read": changes, "runs": runs,
-            "seed_seconds": seeded, "load_average_after": [round(x, 2) for x in os.getloadavg()],
-            "cpus": os.cpu_count(), **figures}
+    return {"url": where(url), "dossiers": n, "changes_read": changes, "runs": runs,
+            "seed_seconds": seeded, **results.load(), **figures}
 
 
 def main() -> None:
@@ -154,24 +150,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--reuse", action="store_true", help="measure again on the last run's data")
-    parser.add_argument("--sqlite-path",
-                        default=str(Path(tempfile.gettempdir()) / "bench_agency_feed.sqlite3"))
+    parser.add_argument("--sqlite-path", default=None)
     args = parser.parse_args()
-    backends = {"sqlite": f"sqlite:///{args.sqlite_path}", "postgres": PG_URL}
-    # --only one backend keeps the other's figures from the last run.
-    kept = json.loads(RESULTS.read_text())["backends"] if args.only and RESULTS.exists() else {}
-    results = {"target_total_s": TARGET_S, "measured": time.strftime("%Y-%m-%d %H:%M"),
-               "load_average_before": [round(x, 2) for x in os.getloadavg()], "backends": kept}
-    for name, url in backends.items():
-        if args.only and name != args.only:
-            continue
-        if name == "sqlite" and not args.reuse:
-            for suffix in ("", "-wal", "-shm"):
-                Path(args.sqlite_path + suffix).unlink(missing_ok=True)
-        results["backends"][name] = run(name, url, args.dossiers, args.changes, args.runs, args.reuse)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    out = {"target_total_s": TARGET_S, "measured": time.strftime("%Y-%m-%d %H:%M"),
+           "load_before": results.load(), "backends": {
+               name: run(name, url, args.dossiers, args.changes, args.runs, args.reuse)
+               for name, url in backends(args.only, "bench_agency_feed", args.sqlite_path,
+                                         reset=not args.reuse)}}
+    print(f"\nwrote {results.shown(results.save_backends(RESULTS, out, args.only))}")
 
 
 if __name__ == "__main__":

@@ -13,19 +13,17 @@ is shared). Prints a table and writes bench/results/catalogue_search.json.
 
 import argparse
 import json
-import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.staff_queue import PG_URL, make_app, prepare  # noqa: E402
+from bench.lib import results  # noqa: E402
+from bench.lib.db import backends, bench_app, where  # noqa: E402
+from bench.lib.measure import timed  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "catalogue_search.json"
+RESULTS = results.RESULTS / "catalogue_search.json"
 QUALIFIERS = ["", "cấp lại", "điều chỉnh", "gia hạn", "đối với tổ chức", "đối với cá nhân",
               "trong khu công nghiệp", "lần đầu", "do bị mất", "do hết hạn", "cấp huyện", "cấp xã"]
 QUERIES = ["đăng ký kinh doanh", "ho tich", "cccd", "giay phep xay dung", "cap lai giay chung nhan",
@@ -54,28 +52,12 @@ def seed(n: int) -> None:
     db.session.commit()
 
 
-def timed(fn, runs: int) -> dict:
-    """Wall-clock p50/p95 and this process's CPU time p50 (steadier on a shared machine)."""
-    fn()  # warm: caches, connections
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    wall.sort()
-    return {"p50_ms": round(statistics.median(wall), 1),
-            "p95_ms": round(wall[max(0, int(len(wall) * 0.95) - 1)], 1),
-            "cpu_p50_ms": round(statistics.median(cpu), 1)}
-
-
 def run(backend: str, url: str, n: int, runs: int) -> dict:
     from app.extensions import db
     from app.services.catalogue import procedures as catalogue
-    print(f"\n{backend}: {url.split('@')[-1]}, {n:,} procedures", flush=True)
-    with tempfile.TemporaryDirectory() as blobs:
-        app = make_app(url, blobs)
-        prepare(app)
+
+    print(f"\n{backend}: {where(url)}, {n:,} procedures", flush=True)
+    with bench_app(url) as app:
         with app.app_context():
             seed(n)
         client = app.test_client()
@@ -93,11 +75,7 @@ def run(backend: str, url: str, n: int, runs: int) -> dict:
                   f"p95 {service['p95_ms']:6.1f} cpu {service['cpu_p50_ms']:5.1f}   "
                   f"page p50 {page['p50_ms']:6.1f} p95 {page['p95_ms']:6.1f} "
                   f"cpu {page['cpu_p50_ms']:5.1f} ms", flush=True)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    return {"url": url.split("@")[-1], "procedures": n, "runs": runs, "queries": out,
-            "load_average_after": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count()}
+    return {"url": where(url), "procedures": n, "runs": runs, "queries": out, **results.load()}
 
 
 def main() -> None:
@@ -106,19 +84,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     args = parser.parse_args()
-    sqlite_path = Path(tempfile.gettempdir()) / "bench_catalogue_search.sqlite3"
-    backends = {"sqlite": f"sqlite:///{sqlite_path}", "postgres": PG_URL}
-    results = {"measured": time.strftime("%Y-%m-%d %H:%M"), "backends": {}}
-    for name, url in backends.items():
-        if args.only and name != args.only:
-            continue
-        if name == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-        results["backends"][name] = run(name, url, args.procedures, args.runs)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    out = {"measured": time.strftime("%Y-%m-%d %H:%M"), "backends": {
+        name: run(name, url, args.procedures, args.runs)
+        for name, url in backends(args.only, "bench_catalogue_search")}}
+    print(f"\nwrote {results.shown(results.save_backends(RESULTS, out, args.only))}")
 
 
 if __name__ == "__main__":

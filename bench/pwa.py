@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/pwa.py [--dossiers 10]
 
-Serves the app (demo catalogue, SQLite in a temporary folder) on 127.0.0.1:5071-5079 and
+Serves the app (demo catalogue, SQLite in a temporary folder) in this process on a free port
+(127.0.0.1:5071-5079, bench/lib/serve.py) through a byte-counting middleware, and
 drives Debian's Chromium (/usr/bin/chromium; never downloaded). Prints the figures and
 writes bench/results/pwa.json. Photos are synthetic 12-megapixel camera-like JPEGs
 (tests/browser/photos.py), about 5 MB each, since no real photos ship with the repository.
@@ -11,13 +12,11 @@ writes bench/results/pwa.json. Photos are synthetic 12-megapixel camera-like JPE
 import argparse
 import json
 import logging
-import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +30,8 @@ from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services.catalogue import seed  # noqa: E402
+from bench.lib import results  # noqa: E402
+from bench.lib.serve import free_port  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, PHONE  # noqa: E402
 from tests.browser.photos import write_photos  # noqa: E402
 from tests.browser.support import DRAFTS, OUTBOX, fill_apply_form, wait_for_worker, wait_until  # noqa: E402
@@ -78,10 +79,7 @@ def serve(folder: Path):
         target = {"code": proc.code, "requirements": [r.id for r in proc.requirements]}
         db.session.remove()
     counter = Counter(app)
-    for port in range(5071, 5080):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                break
+    port = free_port(5071, 5079)
     server = make_server("127.0.0.1", port, counter, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, counter, f"http://127.0.0.1:{port}", target
@@ -209,7 +207,7 @@ def main() -> None:
         print("drawing photos ...", flush=True)
         photos = write_photos(folder, 2 * args.dossiers)
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "browser": browser.version}
+        result = {"browser": browser.version}
         result["first_visit"] = first_visits(browser, base, target, counter)
         print("first visit:", json.dumps(result["first_visit"]), flush=True)
         result["offline_repeat_visit"] = offline_repeat_visit(browser, base)
@@ -220,10 +218,8 @@ def main() -> None:
         print("drain over 3G:", json.dumps(result["drain_3g"]), flush=True)
         browser.close()
         server.shutdown()
-    out = ROOT / "bench" / "results" / "pwa.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"written {out}")
+    out = results.write_json(results.RESULTS / "pwa.json", result | {"machine": results.machine()})
+    print(f"written {results.shown(out)}")
 
 
 if __name__ == "__main__":

@@ -1,30 +1,29 @@
 """Report benchmark: the periodic report over a month and a year on 1,200,000 dossiers.
 
-Ten years at the reference rate (about 9,400 a month), seeded with bench/staff_seed.py, on
+    .venv/bin/python bench/report.py [--dossiers 1200000] [--runs 5] [--only sqlite|postgres]
+
+Ten years at the reference rate (about 9,400 a month), seeded with bench/lib/bulk.py, on
 SQLite and PostgreSQL in one run. Prints the figures and writes bench/results/report.json.
 Targets: under 1 s for a month, under 5 s for a year.
 """
 
 import argparse
-import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.extensions import db  # noqa: E402
 from app.lib.time import local_today  # noqa: E402
 from app.services.reporting import reports  # noqa: E402
-from bench.staff_queue import PG_URL, make_app, prepare  # noqa: E402
-from bench.staff_seed import seed  # noqa: E402
+from bench.lib import results  # noqa: E402
+from bench.lib.bulk import seed  # noqa: E402
+from bench.lib.db import backends, bench_app, seed_timed  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "report.json"
+RESULTS = results.RESULTS / "report.json"
 TARGETS = {"month": 1.0, "year": 5.0}
 
 
@@ -58,20 +57,12 @@ def measure(app, runs: int) -> dict:
 
 def run(name: str, url: str, n: int, runs: int) -> dict:
     print(f"\n{name}: seeding {n:,} dossiers over ten years ...", flush=True)
-    with tempfile.TemporaryDirectory() as blobs:
-        app = make_app(url, blobs)
-        prepare(app)
-        with app.app_context():
-            t0 = time.perf_counter()
-            seed(n, years=10)
-            seeded = time.perf_counter() - t0
+    with bench_app(url) as app:
+        _info, seeded = seed_timed(app, seed, n, years=10)
         print(f"  seeded in {seeded:.0f} s", flush=True)
         figures = measure(app, runs)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
     return {"dossiers": n, "seed_seconds": round(seeded, 1), "runs": runs, "periods": figures,
-            "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+            **results.load()}
 
 
 def main() -> None:
@@ -80,18 +71,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     args = parser.parse_args()
-    path = Path(tempfile.gettempdir()) / "bench_report.sqlite3"
-    backends = {"sqlite": f"sqlite:///{path}", "postgres": PG_URL}
-    results = {"measured": time.strftime("%Y-%m-%d %H:%M"), "targets_s": TARGETS, "backends": {}}
-    for name, url in backends.items():
-        if args.only and name != args.only:
-            continue
-        if name == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        results["backends"][name] = run(name, url, args.dossiers, args.runs)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    out = {"measured": time.strftime("%Y-%m-%d %H:%M"), "targets_s": TARGETS, "backends": {
+        name: run(name, url, args.dossiers, args.runs) for name, url in backends(args.only, "bench_report")}}
+    print(f"\nwrote {results.shown(results.save_backends(RESULTS, out, args.only))}")
 
 
 if __name__ == "__main__":
