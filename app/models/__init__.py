@@ -7,6 +7,7 @@ from app.models.holiday import Holiday
 from app.models.integration import AgencyRequest, ApiToken, ChangeCounter, DossierChange
 from app.models.notification import Notification
 from app.models.organisation import Membership, Organisation, SavedAddress
+from app.models.payment import BankAccount, BankCredit, Payment, StatementImport
 from app.models.postal import PostalRequest
 from app.models.rating import Level, Rating
 from app.models.sequence import DailySequence
@@ -22,4 +23,5 @@ __all__ = [
     "Membership", "Organisation", "PostalRequest", "Procedure", "Rating", "Requirement", "Role",
     "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User", "UserSession",
     "WebhookDelivery", "WebhookSubscription",
+    "BankAccount", "BankCredit", "Payment", "StatementImport",
 ]

@@ -1,0 +1,66 @@
+"""What a dossier owes and has paid, and the transfer a citizen is asked to make for it.
+
+The fee is the procedure's (`Procedure.fee`, VND) until the first credit reaches the dossier;
+from then on the dossier's `Payment` keeps it. The transfer goes to the receiving account of
+the agency that handles the procedure, for what is still due, with the dossier code as its
+content: that is what `matching` looks for in the bank statement.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.extensions import db
+from app.lib import vietqr
+from app.lib.banks import bank_name
+from app.models import BankAccount, Dossier, Payment, Status
+from app.services.payments import accounts
+
+# A fee is asked for only while the dossier is being handled (not once refused, stopped or done).
+ASKING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT,
+                    Status.AWAITING_PAYMENT})
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount_due: int
+    amount_paid: int
+    state: str  # due | partial | paid | excess
+    paid_at: datetime | None  # naive UTC
+    account: BankAccount | None
+    bank: str
+    content: str  # what to type as the transfer's content
+    payload: str | None  # the VietQR payload for what remains, when a transfer is asked for
+
+    @property
+    def remaining(self) -> int:
+        return max(self.amount_due - self.amount_paid, 0)
+
+
+def transfer_content(code: str) -> str:
+    """The content to transfer with: the dossier code, squeezed if it is too long for the QR."""
+    if len(code) <= vietqr.MAX_PURPOSE and code.isascii():
+        return code
+    return re.sub(r"[^0-9A-Za-z]", "", code)[-vietqr.MAX_PURPOSE:]
+
+
+def payment_of(dossier: Dossier) -> Payment | None:
+    return db.session.execute(db.select(Payment).filter_by(dossier_id=dossier.id)).scalar_one_or_none()
+
+
+def fee_of(dossier: Dossier) -> Fee | None:
+    """Return what the dossier owes and has paid, or None when it owes nothing and paid nothing."""
+    payment = payment_of(dossier)
+    if payment is None:
+        if dossier.procedure.fee <= 0 or dossier.status not in ASKING:
+            return None
+        due, paid, state, paid_at = dossier.procedure.fee, 0, "due", None
+    else:
+        due, paid, state, paid_at = payment.amount_due, payment.amount_paid, payment.state, payment.paid_at
+    account = accounts.of(dossier.agency_id)
+    content = transfer_content(dossier.code)
+    payload = None
+    if account is not None and state in ("due", "partial") and dossier.status in ASKING and due > paid:
+        payload = vietqr.build(account.bank_bin, account.account_number, due - paid, content)
+    return Fee(due, paid, state, paid_at, account, bank_name(account.bank_bin) if account else "",
+               content, payload)
