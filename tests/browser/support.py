@@ -98,9 +98,16 @@ def fill_apply_form(page, procedure: dict, files: list | None = None, id_number:
         wait_until(page, f"document.querySelector('[data-requirement=\"{req}\"] .file-name')", timeout=30)
 
 
+# The apply form is enhanced and listens for picked files: data-enhanced is set first, the
+# file inputs are bound after the draft loads (files.js draws each field's ul.files then), and
+# a file set before that would go unnoticed on a busy machine.
+FORM_READY = ("document.querySelector('#apply-form[data-enhanced]') && (!document.querySelector("
+              "'#apply-form [data-requirement]') || document.querySelector('#apply-form ul.files'))")
+
+
 def open_form(page, procedure: dict) -> None:
     page.goto(f"/thu-tuc/{procedure['code']}/nop")
-    wait_until(page, "document.querySelector('#apply-form[data-enhanced]')")
+    wait_until(page, FORM_READY)
 
 
 def sent_code(page) -> str:
