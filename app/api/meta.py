@@ -2,7 +2,7 @@
 
 from flask import current_app, jsonify
 
-from app.api import agency_openapi, bp, openapi_sync
+from app.api import agency_openapi, bp, openapi_sync, webhooks_openapi
 from app.api.openapi import complete, new_spec
 from app.services.catalogue import procedures as catalogue
 
@@ -26,11 +26,12 @@ def procedures():
 
 
 def build_spec() -> dict:
-    """The OpenAPI document: every /api/v1 route, from the marshmallow schemas (api/openapi.py)."""
+    """The OpenAPI document: every /api/v1 route and every webhook, from the marshmallow schemas."""
     spec = new_spec()
     openapi_sync.describe(spec)
     agency_openapi.describe(spec)
-    return complete(spec.to_dict())
+    webhooks_openapi.describe(spec)
+    return webhooks_openapi.add(complete(spec.to_dict()))
 
 
 @bp.get("/openapi.json")
