@@ -77,6 +77,14 @@ def _row(i: int, proc: Procedure, submitted: datetime, cal, rng: random.Random, 
     }
 
 
+def add_officers(*officers: tuple[str, str, str, int | None]) -> None:
+    """Staff accounts (e-mail, name, role, agency id or None), all with PASSWORD."""
+    password = hash_password(PASSWORD)
+    db.session.add_all([User(email=email, name=name, role=role, agency_id=agency_id,
+                             password_hash=password) for email, name, role, agency_id in officers])
+    db.session.commit()
+
+
 def seed(n: int, years: int = 2, seed_value: int = 20261127) -> dict:
     """Insert the catalogue, holidays, two officers and `n` dossiers; say what to search for."""
     demo.load_catalogue()
@@ -104,13 +112,8 @@ def seed(n: int, years: int = 2, seed_value: int = 20261127) -> dict:
     busiest = db.session.execute(
         db.select(Dossier.agency_id, db.func.count()).group_by(Dossier.agency_id)
         .order_by(db.func.count().desc()).limit(1)).first()[0]
-    password = hash_password(PASSWORD)
-    db.session.add_all([
-        User(email="reception@bench", name="Tiếp nhận", role="reception", password_hash=password),
-        User(email="department@bench", name="Sở", role="department", agency_id=busiest,
-             password_hash=password),
-    ])
-    db.session.commit()
+    add_officers(("reception@bench", "Tiếp nhận", "reception", None),
+                 ("department@bench", "Sở", "department", busiest))
     proc_id = db.session.execute(db.select(Procedure.id).filter_by(agency_id=busiest).limit(1)).scalar()
     return {"reception": "reception@bench", "department": "department@bench", "password": PASSWORD,
             "agency_id": db.session.get(Agency, busiest).id, "procedure_id": proc_id,
