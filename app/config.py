@@ -103,6 +103,7 @@ class Config:
     # Outbound HTTP (webhooks, national portal): private/loopback targets only when allowed.
     WEBHOOK_ALLOW_PRIVATE = os.environ.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1"
     WEBHOOK_TIMEOUT = _int("WEBHOOK_TIMEOUT", 12)
+    WEBHOOK_RETRY_SCALE = float(os.environ.get("WEBHOOK_RETRY_SCALE", 1))  # <1: a benchmark's fast day
     NATIONAL_PORTAL_URL = os.environ.get("NATIONAL_PORTAL_URL", "")  # empty: no portal sync
     NATIONAL_PORTAL_TOKEN = os.environ.get("NATIONAL_PORTAL_TOKEN", "")
     # Dotted path of an SmsGateway class (an operator's provider); set it empty for no SMS.

@@ -1,0 +1,46 @@
+"""The retry schedule's scale (WEBHOOK_RETRY_SCALE): 1 in production; a benchmark compresses a day."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.lib.time import utcnow
+from app.models import WebhookDelivery
+from app.services.webhooks import delivery, subscriptions
+from tests.agency_helpers import department
+from tests.helpers import make_dossier
+from tests.webhook_receiver import Receiver
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver().start()
+    yield r
+    r.stop()
+
+
+def first_wait(receiver, answer) -> timedelta:
+    agency, proc = department()
+    receiver.secrets.append(subscriptions.add(agency.id, receiver.url, "dossier.created").secret)
+    receiver.answers.append(answer)
+    make_dossier(proc)
+    delivery.deliver_batch()
+    row = db.session.execute(db.select(WebhookDelivery)).scalar_one()
+    assert row.delivered_at is None and row.attempts == 1
+    return row.next_attempt_at - utcnow()
+
+
+def test_the_schedule_is_the_specifications_by_default(ctx, app, receiver):
+    assert app.config["WEBHOOK_RETRY_SCALE"] == 1
+    assert timedelta(seconds=4) < first_wait(receiver, (503, {})) <= timedelta(seconds=5.5)
+
+
+def test_a_scaled_schedule_waits_that_much_less(ctx, app, receiver):
+    app.config["WEBHOOK_RETRY_SCALE"] = 1 / 1440  # a day in a minute
+    assert first_wait(receiver, (503, {})) <= timedelta(seconds=5.5 / 1440)
+
+
+def test_retry_after_is_the_receivers_own_and_never_scaled(ctx, app, receiver):
+    app.config["WEBHOOK_RETRY_SCALE"] = 1 / 1440
+    assert timedelta(seconds=58) < first_wait(receiver, (429, {"Retry-After": "60"})) <= timedelta(seconds=60)
