@@ -12,6 +12,7 @@ from app.citizen import bp, form_files
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
 from app.lib.multipart_peek import peek
+from app.models import Status
 from app.services.catalogue import procedures as catalogue
 from app.services.dossiers import submissions
 from app.services.dossiers.tracking import access_token
@@ -156,6 +157,6 @@ def receipt(code: str):
     """Show the printable receipt and appointment slip (Mẫu 01)."""
     dossier = dossier_or_404(code)
     # Chose "by post" when applying: the address comes next, on the postal request page.
-    pending = (dossier.return_method == "post" and dossier.status in postal.OPEN
+    pending = (dossier.return_method == "post" and dossier.status in Status.OPEN
                and postal.latest(dossier) is None)
     return render_template("citizen/receipt.html", dossier=dossier, postal_pending=pending)

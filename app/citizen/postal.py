@@ -15,6 +15,7 @@ from app.citizen import bp
 from app.citizen.access import dossier_or_404
 from app.extensions import db
 from app.lib import places
+from app.models import Status
 from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
 from app.services.errors import DomainError
@@ -38,7 +39,7 @@ def _render(dossier, values: dict, errors: dict, *, step: str = "form", quote: i
         "citizen/postal.html", dossier=dossier, values=values, errors=errors, step=step,
         quote=quote, summary=summary, provinces=places.provinces(), wards=places.wards(province),
         token=access_token(dossier), current=postal.latest(dossier), places=places,
-        allowed=dossier.procedure.postal_allowed, open=dossier.status in postal.OPEN, diff=diff,
+        allowed=dossier.procedure.postal_allowed, open=dossier.status in Status.OPEN, diff=diff,
         cancel_id=str(uuid.uuid4()),
     ), status
 

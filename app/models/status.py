@@ -23,6 +23,17 @@ class Status(IntEnum):
         return STATUS_LABELS[self]
 
 
+# Named sets: a rule that asks "is it open, is the clock running, is it finished" uses one of
+# these, never a list of numbers of its own (DOMAIN.md, "Statuses").
+Status.FINISHED = frozenset({Status.RESOLVED, Status.RETURNED})  # the result is ready or handed over
+Status.ENDED = frozenset({Status.REFUSED, Status.STOPPED, Status.RETURNED})  # nothing more happens
+Status.OPEN = frozenset(Status) - Status.ENDED  # still needs someone's work
+# Accepted and not stopped: the deadline counts (overdue, reports).
+Status.COUNTED = frozenset(Status) - {Status.SUBMITTED, Status.REFUSED, Status.STOPPED}
+# The processing clock runs (a supplement pauses it; a finished dossier has stopped it).
+Status.CLOCK_RUNNING = frozenset({Status.ACCEPTED, Status.PROCESSING, Status.AWAITING_PAYMENT,
+                                  Status.WITHDRAWAL_REQUESTED})
+
 STATUS_LABELS = {
     Status.SUBMITTED: _l("Mới đăng ký"),
     Status.ACCEPTED: _l("Được tiếp nhận"),

@@ -61,8 +61,9 @@ def made(ctx):
     return out
 
 
-def overdue_by_sql(today: date) -> set[int]:
-    return set(db.session.execute(db.select(Dossier.id).where(overdue.overdue_clause(today))).scalars())
+def overdue_by_sql(today: date, rule: str = "national") -> set[int]:
+    clause = overdue.overdue_clause(today, rule)
+    return set(db.session.execute(db.select(Dossier.id).where(clause)).scalars())
 
 
 LATE_ON_19_MARCH = {"running", "late", "returned_late", "paused_when_late", "two_supplements"}
@@ -74,6 +75,21 @@ def test_who_is_overdue_after_the_due_date(made, today):
     assert by_python == LATE_ON_19_MARCH
     # The queue filters with the SQL form: it must pick exactly the same dossiers.
     assert overdue_by_sql(today) == {made[name].id for name in LATE_ON_19_MARCH}
+
+
+@pytest.mark.parametrize("today", [date(2026, 3, 19), date(2027, 1, 4)])
+def test_the_centre_rule_counts_dates_only_in_both_forms(made, today):
+    # "centre" compares dates only: two supplement requests alone do not make a dossier late.
+    by_python = {name for name, d in made.items() if overdue.is_overdue(d, today, "centre")}
+    assert by_python == LATE_ON_19_MARCH  # every one of these is late by its dates as well
+    assert overdue_by_sql(today, "centre") == {made[name].id for name in by_python}
+
+
+def test_two_supplement_requests_are_late_only_under_the_national_rule():
+    due = date(2026, 3, 16)
+    assert overdue.is_late(due, due, 2, "national") and not overdue.is_late(due, due, 2, "centre")
+    assert overdue.is_late(due, date(2026, 3, 17), 0, "centre")
+    assert not overdue.is_late(due, due, 1, "national")
 
 
 @pytest.mark.parametrize(("today", "late"), [

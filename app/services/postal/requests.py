@@ -24,8 +24,6 @@ from app.services.actors import Actor
 from app.services.errors import Invalid
 
 DEFAULT_TABLE = Path(__file__).resolve().parents[2] / "data" / "postage.json"
-# A result can go out by post until it has been handed over.
-OPEN = frozenset(Status) - {Status.REFUSED, Status.STOPPED, Status.RETURNED}
 DIRECTION_LABELS = {"result": N_("Gửi kết quả"), "originals": N_("Gửi bản gốc hồ sơ"),
                     "both": N_("Gửi bản gốc hồ sơ và nhận kết quả")}
 
@@ -93,7 +91,7 @@ def register(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[P
     attempt = idempotency.Attempt(POSTAL, key, digest, lambda found: found.dossier_id == dossier.id)
     if (existing := attempt.replay()) is not None:
         return existing, False
-    if dossier.status not in OPEN:
+    if dossier.status not in Status.OPEN:  # a result can go out by post until it is handed over
         raise workflow.WrongStatus(_("Hồ sơ đã trả kết quả hoặc đã dừng; không thể gửi qua bưu chính."))
     if active(dossier) is not None:
         raise workflow.WrongStatus(_("Hồ sơ đã có yêu cầu gửi qua bưu chính đang thực hiện."))

@@ -22,7 +22,6 @@ from app.services.workflow import deadlines, overdue
 
 KIND = "deadline_digest"
 MAX_ROWS = 100  # per list: a longer one ends with "and N more", the queue has them all
-FINISHED = (Status.RESOLVED, Status.RETURNED)  # late, but nothing left for the department
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def build(agency: Agency, today: date, cal: deadlines.WorkCalendar) -> Digest:
     """Collect what falls due soon and what is late (still open) for one department."""
     soon, soon_total = _rows(agency.id, overdue.due_soon_clause(today, cal), today, cal)
     late, late_total = _rows(agency.id, db.and_(overdue.overdue_clause(today),
-                                                Dossier.status.not_in([int(s) for s in FINISHED])),
+                                                Dossier.status.not_in(sorted(Status.FINISHED))),
                              today, cal)
     return Digest(agency, soon, late, soon_total, late_total)
 

@@ -22,10 +22,9 @@ from app.extensions import db
 from app.lib.time import VN
 from app.models import Agency, Dossier, Level, Rating, Status
 from app.services.sql import unindexed
+from app.services.workflow import overdue
 
-RULES = ("national", "centre")
-FINISHED = (Status.RESOLVED, Status.RETURNED)
-NOT_COUNTED = (Status.SUBMITTED, Status.REFUSED, Status.STOPPED)
+RULES = overdue.RULES
 COLUMNS = ("received", "received_online", "received_counter_post", "carried_over",
            "resolved", "early", "on_time", "overdue", "in_progress", "within", "past")
 
@@ -96,12 +95,6 @@ def _n(condition) -> object:
     return func.sum(sql_cast(case((condition, 1), else_=0), Integer))
 
 
-def _late(finish_day, rule: str):
-    """Overdue: finished (or, for open dossiers, the period ended) after the appointment day."""
-    late = Dossier.due_date < finish_day
-    return or_(late, Dossier.supplement_count > 1) if rule == "national" else late
-
-
 def build(start: date, end: date, rule: str = "national") -> Report:
     """Count the report for [start, end]."""
     if rule not in RULES:
@@ -122,16 +115,16 @@ def build(start: date, end: date, rule: str = "national") -> Report:
         .where(Dossier.accepted_at >= lo, Dossier.accepted_at < hi)
         .group_by(Dossier.agency_id))
     finish_day = Dossier.clock_stopped_on
-    late = _late(finish_day, rule)
+    late = overdue.late_clause(finish_day, rule)
     add(select(Dossier.agency_id, func.count().label("resolved"),
                _n(and_(~late, finish_day < Dossier.due_date)).label("early"),
                _n(and_(~late, finish_day == Dossier.due_date)).label("on_time"),
                _n(late).label("overdue"))
         .where(Dossier.finished_at >= lo, Dossier.finished_at < hi,
-               Dossier.status.in_(FINISHED))
+               Dossier.status.in_(sorted(Status.FINISHED)))
         .group_by(Dossier.agency_id))
     open_at_end = or_(Dossier.finished_at.is_(None), Dossier.finished_at >= hi)
-    past = _late(end, rule)  # the clock still runs: compare the period's last day
+    past = overdue.late_clause(end, rule)  # the clock still runs: compare the period's last day
     # Accepted before the period ended and not finished before it began: counted in two
     # disjoint parts (still open; finished since the start) so each is found through the
     # finished_at index. As one OR, SQLite walked nearly every dossier by acceptance date
@@ -144,7 +137,7 @@ def build(start: date, end: date, rule: str = "national") -> Report:
                    _n(and_(open_at_end, ~past)).label("within"),
                    _n(and_(open_at_end, past)).label("past"))
             .where(unindexed(Dossier.accepted_at) < hi, Dossier.accepted_at.is_not(None),
-                   still_open, Dossier.status.not_in(NOT_COUNTED))
+                   still_open, Dossier.status.in_(sorted(Status.COUNTED)))
             .group_by(agency))
 
     agencies = db.session.execute(

@@ -24,9 +24,9 @@ from app.services.workflow.actions import (
 )
 from app.services.workflow.core import record
 from app.services.workflow.rules import (
+    APOLOGY_ALLOWED,
     BEFORE_RESULT,
     RETURN_METHODS,
-    RUNNING_CLOCK,
     TRANSITIONS,
     NotAllowed,
     Stale,
@@ -41,7 +41,7 @@ from app.services.workflow.rules import (
 from app.services.workflow.supplement import answer_supplement, open_supplement, request_supplement
 
 __all__ = [
-    "BEFORE_RESULT", "RETURN_METHODS", "RUNNING_CLOCK", "TRANSITIONS", "NotAllowed", "Stale",
+    "BEFORE_RESULT", "RETURN_METHODS", "APOLOGY_ALLOWED", "TRANSITIONS", "NotAllowed", "Stale",
     "Transition", "WrongStatus", "accept", "actions_for", "answer_supplement", "can", "check",
     "confirm_payment", "decline_withdrawal", "forward", "in_scope", "open_supplement",
     "postal_step", "record", "refuse", "request_payment", "request_supplement",

@@ -8,8 +8,9 @@ runs) is after the due date, or when it needed more than one supplement request 
 national rule counts those as overdue whatever the dates say). Dossiers not yet accepted,
 refused or stopped are not counted.
 
-`is_overdue` and `overdue_clause` are the same rule written twice, once for Python and
-once for SQL; tests/unit/test_overdue.py checks that they agree on every case.
+`is_late`/`is_overdue` and `late_clause`/`overdue_clause` are the same rule written twice, once
+for Python and once for SQL, under both counting rules (`RULES`); the reports count with them
+too. tests/unit/test_overdue.py checks that the two forms agree on every case.
 """
 
 from datetime import date
@@ -21,14 +22,7 @@ from sqlalchemy import and_, func, or_
 from app.models import Dossier, Status
 from app.services.workflow.deadlines import WorkCalendar, working_days_after
 
-COUNTED = frozenset({
-    Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_PAYMENT,
-    Status.WITHDRAWAL_REQUESTED, Status.RESOLVED, Status.RETURNED,
-})
-# Statuses whose clock is running (supplement is paused; 9 and 10 are finished).
-RUNNING = frozenset({
-    Status.ACCEPTED, Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED,
-})
+RULES = ("national", "centre")  # "centre" compares dates only; "national" adds the supplement rule
 SOON_DAYS = 1  # "due within one working day" unless DUE_SOON_WORKING_DAYS says otherwise
 
 
@@ -40,26 +34,36 @@ class Timing(StrEnum):
     PAST = "past"  # still in progress, past the deadline
 
 
-def is_overdue(dossier: Dossier, today: date) -> bool:
+def is_late(due: date, clock: date, supplement_count: int, rule: str = "national") -> bool:
+    """Say whether a clock that stopped (or is read) on `clock` is past the `due` date."""
+    return clock > due or (rule == "national" and supplement_count > 1)
+
+
+def late_clause(clock, rule: str = "national"):
+    """Return `is_late` as SQL, `clock` being a date or a date column (reports pass theirs)."""
+    late = Dossier.due_date < clock
+    return or_(late, Dossier.supplement_count > 1) if rule == "national" else late
+
+
+def is_overdue(dossier: Dossier, today: date, rule: str = "national") -> bool:
     """Say whether `dossier` is overdue on `today` (finished or not)."""
-    if dossier.status not in COUNTED or dossier.due_date is None:
+    if dossier.status not in Status.COUNTED or dossier.due_date is None:
         return False
-    clock = dossier.clock_stopped_on or today
-    return dossier.supplement_count > 1 or clock > dossier.due_date
+    return is_late(dossier.due_date, dossier.clock_stopped_on or today, dossier.supplement_count, rule)
 
 
-def overdue_clause(today: date):
-    """Return the SQL condition for `is_overdue` (used by the queue and reports)."""
+def overdue_clause(today: date, rule: str = "national"):
+    """Return the SQL condition for `is_overdue` (used by the queue, the digest and reports)."""
     return and_(
-        Dossier.status.in_(sorted(COUNTED)),
+        Dossier.status.in_(sorted(Status.COUNTED)),
         Dossier.due_date.is_not(None),
-        or_(Dossier.supplement_count > 1, func.coalesce(Dossier.clock_stopped_on, today) > Dossier.due_date),
+        late_clause(func.coalesce(Dossier.clock_stopped_on, today), rule),
     )
 
 
 def clock_runs(dossier: Dossier) -> bool:
     """Say whether the processing clock of `dossier` is running now (not paused, not finished)."""
-    return (dossier.status in RUNNING and dossier.due_date is not None
+    return (dossier.status in Status.CLOCK_RUNNING and dossier.due_date is not None
             and dossier.clock_stopped_on is None)
 
 
@@ -82,7 +86,7 @@ def is_due_soon(dossier: Dossier, today: date, cal: WorkCalendar) -> bool:
 def due_soon_clause(today: date, cal: WorkCalendar):
     """Return the SQL condition for `is_due_soon`."""
     return and_(
-        Dossier.status.in_(sorted(RUNNING)),
+        Dossier.status.in_(sorted(Status.CLOCK_RUNNING)),
         Dossier.supplement_count <= 1,
         Dossier.clock_stopped_on.is_(None),
         Dossier.due_date.between(today, soon_limit(today, cal)),
@@ -108,9 +112,9 @@ def working_days_left(dossier: Dossier, today: date, cal: WorkCalendar) -> int |
 
 def timing(dossier: Dossier, today: date) -> Timing | None:
     """Classify a counted dossier for reports: early, on time, late, within or past."""
-    if dossier.status not in COUNTED or dossier.due_date is None:
+    if dossier.status not in Status.COUNTED or dossier.due_date is None:
         return None
-    finished = dossier.status in (Status.RESOLVED, Status.RETURNED)
+    finished = dossier.status in Status.FINISHED
     if is_overdue(dossier, today):
         return Timing.LATE if finished else Timing.PAST
     if not finished:

@@ -17,8 +17,6 @@ from app.services.sql import unindexed
 from app.services.workflow import overdue
 from app.services.workflow.deadlines import WorkCalendar
 
-# What still needs someone's work: everything but refused, stopped and returned.
-OPEN = (1, 2, 4, 5, 6, 7, 9)
 PER_PAGE = 25
 FULL_CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4}$")
 CODE_TAIL = re.compile(r"^\d{6}-\d{4}$")  # YYMMDD-NNNN, what staff read off a receipt
@@ -49,7 +47,7 @@ class Page:
     @property
     def open_count(self) -> int:
         """Dossiers still needing work (the default view)."""
-        return sum(self.counts.get(s, 0) for s in OPEN)
+        return sum(self.counts.get(s, 0) for s in Status.OPEN)
 
     @property
     def all_count(self) -> int:
@@ -137,7 +135,7 @@ def statuses(f: Filters) -> tuple[int, ...]:
         return tuple(int(s) for s in Status)
     if f.status.isdigit() and int(f.status) in {int(s) for s in Status}:
         return (int(f.status),)
-    return OPEN
+    return tuple(sorted(int(s) for s in Status.OPEN))
 
 
 def load(f: Filters, scope_agency_id: int | None, today: date, cal: WorkCalendar,

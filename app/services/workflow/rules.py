@@ -14,7 +14,8 @@ from app.services.errors import DomainError, NotFound
 S = Status
 BEFORE_RESULT = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT, S.AWAITING_PAYMENT})
 RETURN_METHODS = ("counter", "electronic", "post")
-RUNNING_CLOCK = {S.ACCEPTED, S.PROCESSING, S.AWAITING_PAYMENT}
+# An apology (a new date) while the clock runs; not once the applicant asked to withdraw.
+APOLOGY_ALLOWED = S.CLOCK_RUNNING - {S.WITHDRAWAL_REQUESTED}
 
 
 class NotAllowed(DomainError):
@@ -66,8 +67,8 @@ TRANSITIONS = {t.name: t for t in [
     _t("request_withdrawal", S.WITHDRAWAL_REQUESTED, _l("Ghi nhận yêu cầu rút hồ sơ"),
        citizen=BEFORE_RESULT, reception=BEFORE_RESULT),
     # Mẫu 04: the dossier will be late; the applicant gets an apology and a new date.
-    _t("apologise", None, _l("Gửi thư xin lỗi, hẹn lại ngày trả"), reception=RUNNING_CLOCK,
-       department=RUNNING_CLOCK),
+    _t("apologise", None, _l("Gửi thư xin lỗi, hẹn lại ngày trả"), reception=APOLOGY_ALLOWED,
+       department=APOLOGY_ALLOWED),
     _t("stop", S.STOPPED, _l("Dừng xử lý"), reception={S.WITHDRAWAL_REQUESTED},
        department={S.WITHDRAWAL_REQUESTED}),
     # The officers who may stop a dossier may instead keep it going, with a reason.
