@@ -7,6 +7,7 @@ set (shared counters) the default is one worker per core, for several app server
 
 import multiprocessing
 import os
+import re
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '5000')}")
 _default_workers = multiprocessing.cpu_count() if os.environ.get("REDIS_URL") else 1
@@ -24,3 +25,16 @@ limit_request_fields = 100
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """gunicorn >= 25 listens on a control socket (`gunicornc`), by default one per user: a second
+    server on the machine took it over, and `gunicornc` then reloaded or stopped the wrong one.
+    Each server gets its own in its instance folder, named by the address it serves, unless
+    --control-socket or GUNICORN_CONTROL_SOCKET names one."""
+    cfg = server.cfg
+    if cfg.control_socket == cfg.settings["control_socket"].default:
+        instance = os.environ.get("INSTANCE_PATH") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                   "instance")
+        name = "gunicorn-" + re.sub(r"[^\w.-]", "-", cfg.bind[0]) + ".ctl"
+        cfg.set("control_socket", os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(instance, name))
