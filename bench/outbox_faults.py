@@ -192,24 +192,22 @@ def summary(runs: list[dict], timeout: float) -> dict:
             "failed_to_queue": len(runs) - len(ok), "timeout_s": timeout}
 
 
-def series(label: str, browser, srv: dict, photos: list, n: int, seeds: list, rates: dict,
-           timeout: float) -> dict:
-    uptime_before = results.uptime()
-    runs = []
-    for seed in seeds:
+def measure(browser, srv: dict, photos: list, n: int, jobs: list, timeout: float) -> dict:
+    """Run `jobs` [(series, seed, rates)] in order; each series' summary, load and runs."""
+    uptime_start, runs = results.uptime(), {}
+    for label, seed, rates in jobs:
         try:
             run = one_run(browser, srv, photos, n, seed, rates, timeout)
         except AssertionError as exc:  # queueing failed twice: said, never a number made up
             run = {"seed": seed, "error": str(exc)[:200]}
         shown = {k: v for k, v in run.items() if k != "faults"}
         print(f"{label} seed {seed}: {json.dumps(shown)}", flush=True)
-        runs.append(run)
-    out = summary(runs, timeout)
-    out.update(when=datetime.now(UTC).isoformat(timespec="seconds"), fault_rates=rates,
-               uptime_start=uptime_before,
-               uptime_end=results.uptime(),
-               runs_detail=runs)
-    return out
+        runs.setdefault(label, []).append(run)
+    rates = {label: r for label, _seed, r in jobs}
+    return {label: summary(done, timeout) | {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"), "fault_rates": rates[label],
+        "uptime_start": uptime_start, "uptime_end": results.uptime(), "runs_detail": done}
+        for label, done in runs.items()}
 
 
 def line(name: str, s: dict) -> str:
@@ -227,7 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="runs per faulty series, seeds 1..N")
     parser.add_argument("--dossiers", type=int, default=12)
-    parser.add_argument("--clean-runs", type=int, default=3, help="fault-free runs")
+    parser.add_argument("--clean-runs", type=int, default=4, help="fault-free runs, among the faulty ones")
     parser.add_argument("--series", nargs="+", choices=["after", "fault_free", "before"],
                         default=["after", "fault_free", "before"])
     parser.add_argument("--before-rev", default=f"{FIX}^", help="the outbox scripts of 'before'")
@@ -250,21 +248,21 @@ def main() -> None:
             photos.append(path)
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         common["browser"] = browser.version
-        plan = [("after", seeds, RATES), ("fault_free", seeds[: args.clean_runs], NO_FAULTS)]
-        if {"after", "fault_free"} & set(args.series):
+        # Fault-free runs spread among the faulty ones, so both see the same load on a shared machine.
+        clean = seeds[:: max(1, len(seeds) // max(1, args.clean_runs))][: args.clean_runs]
+        jobs = [job for seed in seeds for job in (("after", seed, RATES), ("fault_free", seed, NO_FAULTS))
+                if job[0] in args.series and (job[0] == "after" or seed in clean)]
+        if jobs:
             srv = start(folder / "now")
-            for name, which, rates in plan:
-                if name in args.series:
-                    result[name] = common | series(name, browser, srv, photos, args.dossiers, which,
-                                                   rates, args.timeout)
-                    print(line(name, result[name]), flush=True)
+            result |= {k: common | v for k, v in measure(browser, srv, photos, args.dossiers, jobs,
+                                                          args.timeout).items()}
             srv["server"].shutdown()
         if "before" in args.series:
             rev = git("rev-parse", "--short", args.before_rev)
             srv = start(folder / "before", old_static(rev, folder / "old"))
-            result["before"] = common | {"scripts_at": rev} | series(
-                "before", browser, srv, photos, args.dossiers, seeds, RATES, args.timeout)
-            print(line("before", result["before"]), flush=True)
+            jobs = [("before", seed, RATES) for seed in seeds]
+            result["before"] = common | {"scripts_at": rev} | measure(
+                browser, srv, photos, args.dossiers, jobs, args.timeout)["before"]
             srv["server"].shutdown()
         browser.close()
     # Series not run now keep their last figures (read now: another run may have written meanwhile).
