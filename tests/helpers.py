@@ -9,6 +9,8 @@ import uuid
 from flask import has_app_context
 from flask.testing import FlaskClient
 from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import Agency, Procedure, Requirement
@@ -201,3 +203,14 @@ def load_test_holidays(*years: int) -> None:
     from app.services.catalogue.seed import load_holidays
 
     load_holidays(min(years), max(years))
+
+
+def post_in_memory(client, url: str, data: dict):
+    """Post a big multipart body built in memory: the test client would spool one over 500 KB
+    to a temporary file it never closes (a ResourceWarning)."""
+    items = MultiDict()
+    for key, value in data.items():
+        for one in value if isinstance(value, list) else [value]:
+            items.add(key, FileStorage(one[0], filename=one[1], name=key) if isinstance(one, tuple) else one)
+    boundary, body = encode_multipart(items)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")

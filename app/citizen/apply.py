@@ -8,19 +8,18 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import LimitedStream
 
-from app.citizen import bp, form_files
+from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import db
 from app.lib.multipart_peek import peek
 from app.models import Status
 from app.services.catalogue import procedures as catalogue
-from app.services.dossiers import submissions
+from app.services.dossiers import intake
 from app.services.dossiers.tracking import access_token
 from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
-from app.services.files import receive as files
 from app.services.files.uploads import human_size, too_large
 from app.services.postal import requests as postal
-from app.web import sender
+from app.web import form_files, sender
 from app.web.current import filing_choices, filing_for, owner_id, start_values
 
 READ_THROUGH = 4  # a refused body up to 4 times the limit is read to its end (multipart_peek.py)
@@ -47,18 +46,14 @@ def apply(code: str):
     try:
         if not _is_uuid(client_id):
             raise Invalid(_("Biểu mẫu đã cũ, vui lòng tải lại trang."), {})
-        catalogue.check_open(proc)  # before any file is stored
         org = filing_for(form.get("organisation"))  # only if the account is its active member now
         # Good files are stored even beside bad ones, and listed as kept on the form's answer.
-        received = files.receive_each(form_files.uploads(proc.requirements), proc.requirements, kept)
-        form_files.remember(received.refs)
-        form_files.merge(kept, received.refs)
-        manifest = _manifest(proc, form, kept, org)
-        if received.problems:
-            raise files.refusal(manifest, received)
-        dossier, _created = submissions.create_dossier(manifest, client_id, owner_id=owner_id(),
-                                                       language=str(get_locale()), organisation=org,
-                                                       sent_from=sender.name(), may_see=sender.may_see)
+        dossier, _created = intake.file_from_form(
+            proc, form_files.uploads(proc.requirements), kept,
+            lambda refs: form_files.manifest(proc, form, refs, organisation=org.id if org else None,
+                                             declarations=declaration_answers(form)),
+            client_id, stored=form_files.remember, owner_id=owner_id(), language=str(get_locale()),
+            organisation=org, sent_from=sender.name(), may_see=sender.may_see)
     except DomainError as exc:
         db.session.rollback()
         field_errors = isinstance(exc, Invalid | TooLarge | UnsupportedType)
@@ -119,20 +114,6 @@ def _refused_for_size() -> str | None:
     client_id = client_id if _is_uuid(client_id) else str(uuid.uuid4())
     return refused(proc, peeked.fields, client_id, form_files.kept(proc.requirements, peeked.fields),
                    errors, _("Hồ sơ chưa được gửi: các tệp quá lớn"))
-
-
-def _manifest(proc, form, kept: dict[int, list[dict]], org) -> dict:
-    return {
-        "procedure": proc.code,
-        "applicant": {k.removeprefix("applicant."): v for k, v in form.items()
-                      if k.startswith("applicant.")},
-        "fields": {k.removeprefix("fields."): v for k, v in form.items() if k.startswith("fields.")},
-        "documents": [{"requirement": rid, "sha256": r["sha256"], "name": r["name"]}
-                      for rid, refs in kept.items() for r in refs],
-        "return_method": form.get("return_method", "counter"),
-        "organisation": org.id if org is not None else None,
-        "declarations": declaration_answers(form),
-    }
 
 
 def declaration_answers(form) -> dict[str, dict]:

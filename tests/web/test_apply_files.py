@@ -7,9 +7,6 @@ listed as received, and only this browser may name them again.
 
 import io
 
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
-
 from app.extensions import db
 from app.models import Blob, Dossier
 from tests.helpers import (
@@ -19,6 +16,7 @@ from tests.helpers import (
     jpeg_bytes,
     make_procedure,
     pdf_bytes,
+    post_in_memory,
     sha,
 )
 from tests.web.test_apply_form import form_for
@@ -33,17 +31,6 @@ def dossiers() -> list[Dossier]:
 
 def blob_hashes() -> set[str]:
     return {b.sha256 for b in db.session.execute(db.select(Blob)).scalars()}
-
-
-def post_in_memory(client, url: str, data: dict):
-    """Post a big multipart body built in memory: the test client would spool one over 500 KB
-    to a temporary file it never closes (a ResourceWarning)."""
-    items = MultiDict()
-    for key, value in data.items():
-        for one in value if isinstance(value, list) else [value]:
-            items.add(key, FileStorage(one[0], filename=one[1], name=key) if isinstance(one, tuple) else one)
-    boundary, body = encode_multipart(items)
-    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def test_missing_field_bad_file_and_good_file_answered_together(app, ctx):

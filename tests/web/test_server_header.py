@@ -45,15 +45,21 @@ def test_make_run_server_names_no_version(tmp_path):
                                "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=log,
                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:  # wait until it accepts connections (or give up)
+        # gunicorn listens before its worker has loaded the app, so wait for an answer, not for
+        # the port: on a loaded machine the first worker takes many seconds to import the app.
+        deadline = time.monotonic() + 90
+        while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
                 break
             except OSError:
                 assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.1)
+            finally:
+                conn.close()
         for path in ("/healthz", "/dang-nhap", "/khong-co-trang-nay"):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", path)

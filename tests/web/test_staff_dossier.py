@@ -6,7 +6,8 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Channel, Document, Dossier, Status, StatusEvent
+from app.models import Blob, Channel, Document, Dossier, Status, StatusEvent
+from app.services.files.uploads import human_size
 from tests.helpers import (
     VALID_ID,
     csrf_token,
@@ -16,6 +17,7 @@ from tests.helpers import (
     make_procedure,
     make_user,
     pdf_bytes,
+    post_in_memory,
     sign_in,
 )
 
@@ -99,6 +101,46 @@ def test_counter_intake_keeps_scans_when_a_field_is_wrong(client, officer):
     assert "✓ Đã nhận: to-khai.pdf" in html and f'name="kept.{req.id}"' in html
     assert db.session.execute(db.select(Dossier)).first() is None
     assert db.session.execute(db.select(Document)).first() is None
+
+
+def _intake_form(client, officer) -> tuple[str, str]:
+    page = client.get(f"/staff/tiep-nhan/{officer.code}").get_data(as_text=True)
+    return csrf_token(page), re.search(r'name="client_id" value="([^"]+)"', page).group(1)
+
+
+def test_counter_intake_ignores_a_kept_scan_this_browser_did_not_send(app, client, officer):
+    # Another officer's browser (or a citizen's) stored a scan; knowing its hash is not enough.
+    other = fresh_client(app)
+    sign_in(other, make_user("reception", name="Lê Văn Khác"))
+    token, client_id = _intake_form(other, officer)
+    req = officer.requirements[0]
+    other.post(f"/staff/tiep-nhan/{officer.code}", content_type="multipart/form-data", data={
+        "csrf_token": token, "client_id": client_id,
+        f"documents.{req.id}": (io.BytesIO(pdf_bytes("giay to cua nguoi khac")), "cua-nguoi-khac.pdf")})
+    sha = db.session.execute(db.select(Blob.sha256)).scalar_one()
+    token, client_id = _intake_form(client, officer)
+    response = client.post(f"/staff/tiep-nhan/{officer.code}", content_type="multipart/form-data", data={
+        "csrf_token": token, "client_id": client_id, "applicant.name": "Phan Văn Quầy",
+        "applicant.id_number": VALID_ID, "applicant.phone": "0912345678", "applicant.address": "Số 1",
+        f"kept.{req.id}": f"{sha}|cua-nguoi-khac.pdf"})
+    assert response.status_code == 422
+    assert "cua-nguoi-khac.pdf" not in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Dossier)).first() is None
+
+
+def test_counter_intake_keeps_the_good_scan_and_names_the_bad_one_with_its_real_size(client, officer, app):
+    token, client_id = _intake_form(client, officer)
+    req = officer.requirements[0]
+    big = b"%PDF-1.4\n" + b"0" * (app.config["MAX_FILE_BYTES"] + 3 * 1024 * 1024)
+    response = post_in_memory(client, f"/staff/tiep-nhan/{officer.code}", {
+        "csrf_token": token, "client_id": client_id,
+        f"documents.{req.id}": [(io.BytesIO(pdf_bytes("to khai")), "to-khai.pdf"),
+                                (io.BytesIO(big), "ban-quet-lon.pdf")]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422  # fields missing as well: the form's answer
+    assert "✓ Đã nhận: to-khai.pdf" in html and "ban-quet-lon.pdf" in html
+    assert f"ban-quet-lon.pdf quá lớn: tệp nặng {human_size(len(big))}" in html  # 13 MB, not "10 MB"
+    assert db.session.execute(db.select(Dossier)).first() is None
 
 
 def test_intake_is_for_reception_only(app, officer):

@@ -1,4 +1,4 @@
-"""The plain apply form's files across a refused submit, for a browser without JavaScript.
+"""A plain form's files across a refused submit (the apply form, counter intake), without JavaScript.
 
 Each file this browser sent that was stored is remembered in its session. The form it gets
 back names those files (`kept.<requirement>` = "<sha256>|<name>", templates/_forms.html), and
@@ -55,10 +55,14 @@ def kept(requirements, form: MultiDict | None = None) -> dict[int, list[dict]]:
     return out
 
 
-def merge(kept_refs: dict[int, list[dict]], new: dict[int, list[dict]]) -> None:
-    """Add this submit's files to the kept ones; the same file chosen again counts once."""
-    for req_id, refs in new.items():
-        have = kept_refs.setdefault(req_id, [])
-        for ref in refs:
-            if all(h["sha256"] != ref["sha256"] for h in have):
-                have.append(ref)
+def manifest(proc, form, kept: dict[int, list[dict]], **extra) -> dict:
+    """Build a dossier's manifest from a plain form's fields and the files it has kept."""
+    return {
+        "procedure": proc.code,
+        "applicant": {k.removeprefix("applicant."): v for k, v in form.items() if k.startswith("applicant.")},
+        "fields": {k.removeprefix("fields."): v for k, v in form.items() if k.startswith("fields.")},
+        "documents": [{"requirement": rid, "sha256": r["sha256"], "name": r["name"]}
+                      for rid, refs in kept.items() for r in refs],
+        "return_method": form.get("return_method", "counter"),
+        **extra,
+    }
