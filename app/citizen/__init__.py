@@ -8,6 +8,7 @@ from app.citizen import (  # noqa: E402,F401
     apply,
     catalogue,
     declaration,
+    payment,
     postal,
     rating,
     result,

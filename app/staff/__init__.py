@@ -21,6 +21,7 @@ def staff_only():
 from app.staff import (  # noqa: E402,F401
     actions,
     admin_agencies,
+    admin_payments,
     admin_catalogue,
     admin_requirements,
     admin_tokens,
@@ -29,6 +30,7 @@ from app.staff import (  # noqa: E402,F401
     apology,
     dossier,
     intake,
+    payments,
     printables,
     queue,
     reports,

@@ -72,6 +72,14 @@ URLS = [
     ("POST", "/staff/quan-tri/webhook/<int:subscription_id>/tat", 403, None),
     ("POST", "/staff/quan-tri/webhook/<int:subscription_id>/bat", 403, None),
     ("POST", "/staff/quan-tri/webhook/lan-gui/<int:delivery_id>/gui-lai", 403, None),
+    ("GET", "/staff/thanh-toan", 200, "department"),  # fee payments: each officer sees their own agency's
+    ("POST", "/staff/thanh-toan/sao-ke", 422, None),  # the other agency has no receiving account
+    ("POST", "/staff/thanh-toan/khoan/<int:credit_id>/gan", 404, None),
+    ("POST", "/staff/thanh-toan/khoan/<int:credit_id>/bo-qua", 404, None),
+    ("POST", "/staff/thanh-toan/ho-so/<int:payment_id>/xu-ly", 404, None),
+    ("GET", "/staff/quan-tri/tai-khoan-nhan-tien", 403, "admin"),
+    ("GET", "/staff/quan-tri/tai-khoan-nhan-tien/<int:agency_id>", 403, "admin"),
+    ("POST", "/staff/quan-tri/tai-khoan-nhan-tien/<int:agency_id>", 403, None),
     ("GET", "/staff/bao-cao", 403, "admin"),
     ("GET", "/staff/bao-cao.csv", 403, "admin"),
     ("GET", "/staff/bao-cao.xlsx", 403, "admin"),
@@ -104,7 +112,8 @@ def setting(app):
                   "<proc>": proc.code, "<int:user_id>": make_user("reception").id, "<day>": "2026-09-02",
                   "<int:agency_id>": proc.agency_id, "<int:requirement_id>": proc.requirements[0].id,
                   # No such rows: every role but the admin is refused before anything is looked up.
-                  "<int:token_id>": 1, "<int:subscription_id>": 1, "<int:delivery_id>": 1}
+                  "<int:token_id>": 1, "<int:subscription_id>": 1, "<int:delivery_id>": 1,
+                  "<int:credit_id>": 1, "<int:payment_id>": 1}
         return values, users
 
 
