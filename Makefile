@@ -54,8 +54,11 @@ lint: install-dev
 	$(BIN)/ruff check app tests bench
 	$(BIN)/lint-imports --no-cache
 
+# The server benchmark (bare Flask, the app's floor, tracking, submissions), then 100 users of
+# mixed traffic (Locust); both on SQLite. bench/*.py --help for PostgreSQL and the others.
 bench: install-dev translations
 	$(BIN)/python bench/server.py
+	$(BIN)/python bench/load.py --only sqlite
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
