@@ -63,6 +63,7 @@ def create_app(config: type | object = Config) -> Flask:
     from app.pwa import bp as pwa_bp
     from app.services.webhooks import queue  # noqa: F401  (queues webhooks in each changing commit)
     from app.staff import bp as staff_bp
+    from app.verify import bp as verify_bp
 
     app.register_blueprint(citizen_bp)
     web.register(app)  # where citizen/sender.py's hook used to be registered: same order
@@ -72,6 +73,7 @@ def create_app(config: type | object = Config) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(postal_desk_bp, url_prefix="/staff/buu-chinh")
     app.register_blueprint(account_bp)
+    app.register_blueprint(verify_bp)  # /xac-thuc: check a signed result
     csrf.exempt(api_bp)  # JSON API: guarded by required JSON/custom headers instead, see api/
 
     from app import cli, errors, observability, security, templating

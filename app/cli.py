@@ -11,7 +11,7 @@ from app.services.catalogue import seed
 
 
 def register(app: Flask) -> None:
-    from app import cli_blobs, cli_digest, cli_integration, cli_operations, cli_webhooks
+    from app import cli_blobs, cli_digest, cli_integration, cli_operations, cli_signing, cli_webhooks
 
     register_worker(app)
     cli_operations.register(app)
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     cli_integration.register(app)
     cli_webhooks.register(app)
     cli_digest.register(app)
+    cli_signing.register(app)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the catalogue has no procedure yet.")

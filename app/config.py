@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,14 @@ class Config:
     # The embedded default writes each message as a line of SMS_SPOOL, so `make run` shows them.
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "app.services.messaging.sms:SpoolGateway")
     SMS_SPOOL = os.environ.get("SMS_SPOOL", str(INSTANCE / "sms.log"))
+    # Electronic results are signed (app/services/results/) with this key and certificate: PEM
+    # files, or a PKCS#12 file as the key with its password. Left unset, a self-signed demo pair
+    # is made under instance/ on first use; a key set explicitly is never replaced by a demo.
+    RESULT_SIGNING_KEY = os.environ.get("RESULT_SIGNING_KEY", str(INSTANCE / "signing" / "demo-key.pem"))
+    RESULT_SIGNING_CERT = os.environ.get("RESULT_SIGNING_CERT", str(INSTANCE / "signing" / "demo-cert.pem"))
+    RESULT_SIGNING_PASSWORD = os.environ.get("RESULT_SIGNING_PASSWORD", "")
+    RESULT_SIGNING_DEMO = "RESULT_SIGNING_KEY" not in os.environ
+    RESULT_VERIFY_RATE_LIMIT = os.environ.get("RESULT_VERIFY_RATE_LIMIT", "10 per minute;60 per hour")
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -145,3 +154,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     TRACK_RATE_LIMIT = "1000 per minute"
+    RESULT_VERIFY_RATE_LIMIT = "1000 per minute"
+    # One demo signing pair for every test run on this machine, never the one in instance/.
+    RESULT_SIGNING_KEY = os.path.join(tempfile.gettempdir(), "motcua-test-signing", "key.pem")
+    RESULT_SIGNING_CERT = os.path.join(tempfile.gettempdir(), "motcua-test-signing", "cert.pem")
+    RESULT_SIGNING_DEMO = True

@@ -11,6 +11,7 @@ from app.lib.time import to_local, utcnow
 from app.models import Document, Dossier, Status, StatusEvent
 from app.services.actors import Actor
 from app.services.errors import Invalid
+from app.services.results import sign_results
 from app.services.workflow import deadlines
 from app.services.workflow.core import attach, local_day, record, required_note, simple, typed
 from app.services.workflow.rules import RETURN_METHODS, WrongStatus, check
@@ -79,7 +80,7 @@ def resolve(dossier: Dossier, actor: Actor, results: list[Document], return_meth
     if errors:
         raise Invalid(_("Chưa thể hoàn thành hồ sơ."), errors)
     at = at or utcnow()
-    attach(dossier, results, "result")
+    attach(dossier, sign_results(dossier, results), "result")  # PDFs: the centre's signed copy
     dossier.finished_at, dossier.return_method = at, return_method
     dossier.clock_stopped_on = local_day(at)
     notice = "ready_at_counter" if return_method == "counter" else "resolved"

@@ -1,0 +1,44 @@
+"""Sign each PDF result as it is attached; images and other types are kept as sent (unsigned).
+
+Called by the workflow's `resolve`, so the staff form and the department API sign the same
+way. The signed PDF becomes the document's blob: what the applicant downloads, and what
+/xac-thuc recognises byte for byte. The unsigned upload is left for `prune-blobs`.
+"""
+
+from flask_babel import gettext as _
+
+from app.models import Document, Dossier
+from app.services.errors import DomainError, Invalid
+from app.services.files import blobs
+from app.services.files.uploads import CleanFile
+from app.services.results.certificate import SigningUnavailable
+from app.services.results.signing import PDF, Unsignable, sign_pdf
+
+
+class SigningFailed(DomainError):
+    """The centre's certificate cannot be used: nothing is attached until an operator fixes it."""
+
+    code, status = "signing_unavailable", 503
+
+
+def is_signed(document: Document) -> bool:
+    """Say whether a result document carries the centre's signature (every PDF result does)."""
+    return document.media_type == PDF
+
+
+def sign_results(dossier: Dossier, documents: list[Document]) -> list[Document]:
+    """Replace each PDF result's bytes with the centre's signed copy, naming the dossier's code."""
+    for doc in documents:
+        if doc.media_type != PDF:
+            continue
+        blob = blobs.get_blob(doc.sha256)
+        try:
+            signed = sign_pdf(blobs.store().read(blob.storage_key), dossier.code)
+        except Unsignable as exc:
+            raise Invalid(str(exc), {"result": [f"{doc.original_name}: {exc}"]}) from exc
+        except SigningUnavailable as exc:
+            raise SigningFailed(_("Chưa ký số được kết quả: chứng thư số của trung tâm chưa sẵn sàng. "
+                                  "Vui lòng báo quản trị hệ thống.")) from exc
+        kept, _new = blobs.save_blob(signed, CleanFile(signed, PDF))
+        doc.sha256, doc.size = kept.sha256, kept.size
+    return documents
