@@ -23,4 +23,8 @@ htmx = Htmx()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Redis unreachable (restarting, a cut): each server counts in its own memory until Redis answers
+# again, instead of every limited page answering 500 (app/services/counters.py likewise); a
+# Redis that hangs costs a request a second at most. The options mean nothing to memory://.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], in_memory_fallback_enabled=True,
+                  storage_options={"wrap_exceptions": True, "socket_connect_timeout": 1, "socket_timeout": 1})

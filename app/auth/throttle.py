@@ -19,8 +19,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.extensions import limiter
 from app.lib.time import to_local, utcnow
+from app.services import counters
 
 FIRST_WAIT = 30  # seconds, after the last free attempt
 MAX_WAIT = 15 * 60
@@ -37,8 +37,8 @@ def _counters(login: str, client: str, action: str) -> list[tuple[str, int]]:
 
 
 def _storage():
-    # RATELIMIT_ENABLED=False switches this off too (the limiter then has no storage).
-    return limiter.storage if limiter.enabled else None
+    # RATELIMIT_ENABLED=False switches this off too (None); memory while Redis does not answer.
+    return counters.storage()
 
 
 def wait_after(attempts: int, free: int) -> int:

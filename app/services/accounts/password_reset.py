@@ -18,6 +18,7 @@ from limits import parse_many
 from app.extensions import db, limiter
 from app.models import User
 from app.models.notification import Notification
+from app.services import counters
 from app.services.accounts.core import find_user, login_key
 from app.services.accounts.passwords import hash_password, problem
 from app.services.errors import Invalid
@@ -58,7 +59,7 @@ def _within_quota(login: str) -> bool:
     if not limiter.enabled:
         return True
     items = parse_many(current_app.config["RESET_RATE_LIMIT"])
-    return all([limiter.limiter.hit(item, f"reset/account/{login}") for item in items])  # hit each
+    return all([counters.hit(item, f"reset/account/{login}") for item in items])  # hit each
 
 
 def request_reset(login: str) -> None:
