@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from app.pwa import worker  # noqa: E402
 from bench.lib import results  # noqa: E402
 from bench.pwa import serve  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, PHONE  # noqa: E402
@@ -192,9 +193,18 @@ def summary(runs: list[dict], timeout: float) -> dict:
             "failed_to_queue": len(runs) - len(ok), "timeout_s": timeout}
 
 
-def measure(browser, srv: dict, photos: list, n: int, jobs: list, timeout: float) -> dict:
-    """Run `jobs` [(series, seed, rates)] in order; each series' summary, load and runs."""
+def measure(browser, srv: dict, photos: list, n: int, jobs: list, timeout: float, save) -> None:
+    """Run `jobs` [(series, seed, rates)] in order; `save` each series' summary, load and runs
+    after each run (a long benchmark stopped early keeps what it measured, as not complete)."""
     uptime_start, runs = results.uptime(), {}
+    rates_of = {label: r for label, _seed, r in jobs}
+
+    def summaries(final: bool) -> dict:
+        return {label: summary(done, timeout) | {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"), "fault_rates": rates_of[label],
+            "uptime_start": uptime_start, "uptime_end": results.uptime(), "complete": final,
+            "runs_detail": done} for label, done in runs.items()}
+
     for label, seed, rates in jobs:
         try:
             run = one_run(browser, srv, photos, n, seed, rates, timeout)
@@ -203,11 +213,8 @@ def measure(browser, srv: dict, photos: list, n: int, jobs: list, timeout: float
         shown = {k: v for k, v in run.items() if k != "faults"}
         print(f"{label} seed {seed}: {json.dumps(shown)}", flush=True)
         runs.setdefault(label, []).append(run)
-    rates = {label: r for label, _seed, r in jobs}
-    return {label: summary(done, timeout) | {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"), "fault_rates": rates[label],
-        "uptime_start": uptime_start, "uptime_end": results.uptime(), "runs_detail": done}
-        for label, done in runs.items()}
+        save(summaries(False))
+    save(summaries(True))
 
 
 def line(name: str, s: dict) -> str:
@@ -233,13 +240,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="results file (merged into)")
     args = parser.parse_args()
     seeds = list(range(1, args.seeds + 1))
-    result = {}
     dirty = bool(git("status", "--porcelain", "--", *OURS, "static/js/outbox.js"))
     common = {"commit": git("rev-parse", "--short", "HEAD") + ("+uncommitted" if dirty else ""),
               "dossiers": args.dossiers, "photos_per_dossier": 2, "photo_px": [2400, 1800],
               "target_worst_s": 60}
+    rev = git("rev-parse", "--short", args.before_rev)
+
+    def save(part: dict) -> None:  # series not run now keep their last figures
+        part = {k: common | ({"scripts_at": rev} if k == "before" else {}) | v for k, v in part.items()}
+        results.write_json(args.out, results.read_json(args.out) | part)
+
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         folder = Path(tmp)
+        # The service worker's source is read on each request: keep this moment's, so that work
+        # going on in the tree meanwhile cannot change it under a running benchmark.
+        shutil.copy(worker.SOURCE, folder / "sw.js")
+        worker.SOURCE = folder / "sw.js"
         print("drawing photos ...", flush=True)
         photos = []
         for k in range(2 * args.dossiers):
@@ -254,19 +270,15 @@ def main() -> None:
                 if job[0] in args.series and (job[0] == "after" or seed in clean)]
         if jobs:
             srv = start(folder / "now")
-            result |= {k: common | v for k, v in measure(browser, srv, photos, args.dossiers, jobs,
-                                                          args.timeout).items()}
+            measure(browser, srv, photos, args.dossiers, jobs, args.timeout, save)
             srv["server"].shutdown()
         if "before" in args.series:
-            rev = git("rev-parse", "--short", args.before_rev)
             srv = start(folder / "before", old_static(rev, folder / "old"))
             jobs = [("before", seed, RATES) for seed in seeds]
-            result["before"] = common | {"scripts_at": rev} | measure(
-                browser, srv, photos, args.dossiers, jobs, args.timeout)["before"]
+            measure(browser, srv, photos, args.dossiers, jobs, args.timeout, save)
             srv["server"].shutdown()
         browser.close()
-    # Series not run now keep their last figures (read now: another run may have written meanwhile).
-    result = results.read_json(args.out) | result | {"machine": results.machine()}
+    result = results.read_json(args.out) | {"machine": results.machine()}
     print("\n".join(line(name, result[name]) for name in ("after", "fault_free", "before") if name in result))
     print(f"written {results.shown(results.write_json(args.out, result))}")
 
