@@ -10,24 +10,23 @@ lines and total lines are skipped. No database here: `imports` stores what this 
 
 import csv
 import io
-import re
 import warnings
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.lib.text import fold
 from app.services.errors import Invalid, TooLarge, UnsupportedType
+from app.services.payments.cells import amount_of, moment_of, shown, text_of
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX is a zip: refuse one that would inflate past this
 MAX_ROWS = 20_000
 HEADER_SCAN = 30  # rows looked at for the header
 MAX_ERRORS = 20  # reasons listed when a file is refused
-MAX_AMOUNT = 10 ** 13
 
 # What each column is called in the exports of the common banks, folded (fold()).
 HEADERS = {
@@ -47,10 +46,6 @@ HEADERS = {
 REQUIRED = ("id", "date", "amount", "content")
 COLUMN_LABELS = {"id": _l("Mã giao dịch"), "date": _l("Ngày giao dịch"), "amount": _l("Số tiền ghi có"),
                  "content": _l("Nội dung")}
-
-_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
-_GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")  # 1.000.000 or 1,000,000
 
 
 @dataclass(frozen=True)
@@ -208,28 +203,28 @@ def _credits(rows: list[list[object]], columns: dict) -> list[Credit]:
         if tid in (None, "") and when in (None, ""):
             continue  # a total or a note under the table
         try:
-            money = _amount(amount)
+            money = amount_of(amount)
         except ValueError:
-            errors.append((offset, _("Số tiền “%(value)s” không đọc được.", value=_shown(amount))))
+            errors.append((offset, _("Số tiền “%(value)s” không đọc được.", value=shown(amount))))
             continue
         if money is None or money <= 0:
             if money is None and debit in (None, "") and tid not in (None, ""):
                 errors.append((offset, _("Thiếu số tiền.")))
             continue  # a debit (money going out), not a payment to the agency
         try:
-            booked = _moment(when)
+            booked = moment_of(when)
         except ValueError:
             errors.append((offset, _("Ngày giao dịch “%(value)s” không đọc được (ngày/tháng/năm).",
-                                     value=_shown(when))))
+                                     value=shown(when))))
             continue
-        tid = _text(tid)
+        tid = text_of(tid)
         if not tid:
             errors.append((offset, _("Thiếu mã giao dịch.")))
             continue
         if len(tid) > 64:
             errors.append((offset, _("Mã giao dịch dài quá 64 ký tự.")))
             continue
-        credit = Credit(offset, tid, booked, money, _text(value("content"))[:500])
+        credit = Credit(offset, tid, booked, money, text_of(value("content"))[:500])
         if tid in seen:
             if (seen[tid].amount, seen[tid].booked_at) != (money, booked):
                 errors.append((offset, _("Mã giao dịch %(id)s đã có ở dòng %(row)s với số tiền khác.",
@@ -245,57 +240,3 @@ def _credits(rows: list[list[object]], columns: dict) -> list[Credit]:
     if not credits:
         raise refuse(_("Tệp không có khoản ghi có (tiền vào) nào."))
     return credits
-
-
-def _shown(value) -> str:
-    return str(value)[:40]
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # an id a spreadsheet stored as a number
-    return re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
-
-
-def _amount(value) -> int | None:
-    """Return a whole amount of VND; None for an empty cell; ValueError for anything else."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float):
-        if value != value or abs(value) >= MAX_AMOUNT or not float(value).is_integer():
-            raise ValueError(value)
-        return int(value)
-    text = re.sub(r"(?i)\s|vnd|vnđ|đ", "", str(value))
-    sign = -1 if text.startswith("-") or (text.startswith("(") and text.endswith(")")) else 1
-    text = text.strip("-+()")
-    text = re.sub(r"[.,]00?$", "", text) if re.fullmatch(r"[\d.,]+[.,]\d{2}", text) else text
-    if _GROUPED.fullmatch(text):
-        text = re.sub(r"[.,]", "", text)
-    if not text.isdigit() or not text.isascii() or len(text) > 13:
-        raise ValueError(value)
-    return sign * int(text)
-
-
-def _moment(value) -> datetime:
-    """Return the time a cell gives; ValueError if it is no date in a sensible range."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str) and value:
-        text = re.sub(r"\s+", " ", value.strip())
-        for fmt in _DATE_FORMATS:
-            try:
-                moment = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError(value)
-    else:
-        raise ValueError(value)
-    if not 2000 <= moment.year <= 2100:
-        raise ValueError(value)
-    return moment.replace(tzinfo=None, microsecond=0)
