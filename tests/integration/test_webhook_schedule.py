@@ -51,3 +51,23 @@ def test_an_idle_worker_looks_again_within_a_second(app):
     most of that; at 5 s the p95 was 5.7 s."""
     interval = next(p for p in app.cli.commands["worker"].params if p.name == "interval")
     assert interval.default <= 1
+
+
+def test_a_delivery_brings_the_endpoints_outage_retries_forward(ctx, receiver):
+    """The receiver is back (it took a message): what waited out its 503 is due now, not at its next
+    step; a 500 (maybe this one message's fault) and a 429 keep their wait."""
+    agency, proc = department()
+    receiver.secrets.append(subscriptions.add(agency.id, receiver.url, "dossier.created").secret)
+    receiver.answers.extend([(503, {}), (500, {}), (429, {}), (200, {})])
+    for _ in range(4):
+        make_dossier(proc)
+    delivery.deliver_batch()  # one pass, in order: 503, 500, 429, then 200
+    db.session.expire_all()
+    rows = db.session.execute(db.select(WebhookDelivery).order_by(WebhookDelivery.id)).scalars().all()
+    assert [r.last_status for r in rows] == [503, 500, 429, 200]
+    now = utcnow()
+    assert rows[0].next_attempt_at <= now < rows[1].next_attempt_at and now < rows[2].next_attempt_at
+    delivery.deliver_batch()
+    db.session.expire_all()
+    assert [r.delivered_at is not None for r in rows] == [True, False, False, True]
+    assert len(receiver.got) == 5 and rows[0].attempts == 2 and rows[1].attempts == 1

@@ -29,6 +29,7 @@ LEASE = timedelta(minutes=2)  # longer than one request's timeout
 # After the 1st, 2nd, ... failed attempt (the first is immediate), as Standard Webhooks suggests.
 SCHEDULE = [timedelta(seconds=s) for s in (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)]
 MAX_RETRY_AFTER = timedelta(hours=24)
+OUTAGE = (502, 503, 504)  # the answers of a receiver that is down (a proxy before it), not of one message
 
 
 def backoff(attempts: int) -> timedelta | None:
@@ -138,6 +139,22 @@ def _failed(row: WebhookDelivery, error: str, wait: timedelta | None = None) -> 
         row.next_attempt_at = utcnow() + (wait if wait is not None else pause)
 
 
+def _endpoint_back(row: WebhookDelivery) -> None:
+    """The endpoint took a message: its messages waiting out an outage (no answer, 502, 503, 504)
+    are due now rather than at their next step, up to 20 h away: after a day down, the last one
+    came ~10 h after the receiver was back (bench/webhooks.py). Any other answer (a 500 that one
+    message may keep causing, a 429) keeps its wait, so it does not spend its attempts early."""
+    now = utcnow()
+    db.session.execute(
+        update(WebhookDelivery).where(
+            WebhookDelivery.subscription_id == row.subscription_id, WebhookDelivery.id != row.id,
+            WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed_at.is_(None),
+            WebhookDelivery.next_attempt_at > now,
+            or_(WebhookDelivery.last_status.is_(None), WebhookDelivery.last_status.in_(OUTAGE)),
+            or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now))
+        .values(next_attempt_at=now), execution_options={"synchronize_session": False})
+
+
 def send(row: WebhookDelivery) -> bool | None:
     """Attempt one message and record the outcome (not committed): accepted, not, or None (not tried)."""
     request = _request(row)
@@ -159,6 +176,8 @@ def send(row: WebhookDelivery) -> bool | None:
     row.last_status = answer.status
     if 200 <= answer.status < 300 and (refusal := _refused_by_portal(row, answer.text)) is None:
         row.delivered_at, row.claimed_until, row.last_error = utcnow(), None, ""
+        if row.kind == "webhook":
+            _endpoint_back(row)
         return True
     if 200 <= answer.status < 300:
         _failed(row, refusal)
