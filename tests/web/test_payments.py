@@ -234,3 +234,14 @@ def test_admin_sets_an_agency_account(app, ctx):
     assert admin.get(f"/staff/quan-tri/tai-khoan-nhan-tien/{agency.id + 99}").status_code == 404
     officer = officer_client(app, agency)
     assert officer.get(url).status_code == 403
+
+
+def test_an_account_the_qr_cannot_carry_still_shows_the_text(app, waiting):
+    agency, dossier = waiting
+    account = db.session.execute(db.select(BankAccount)).scalar_one()
+    account.account_number = "0071-000-123456"  # stored before the form's rule, say
+    db.session.commit()
+    response = tracked(app, dossier).get(f"/ho-so/{dossier.code}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "0071-000-123456" in page and 'class="vietqr"' not in page

@@ -61,6 +61,9 @@ def fee_of(dossier: Dossier) -> Fee | None:
     content = transfer_content(dossier.code)
     payload = None
     if account is not None and state in ("due", "partial") and dossier.status in ASKING and due > paid:
-        payload = vietqr.build(account.bank_bin, account.account_number, due - paid, content)
+        try:
+            payload = vietqr.build(account.bank_bin, account.account_number, due - paid, content)
+        except vietqr.VietQRError:  # an account saved before a rule tightened: the text still helps
+            payload = None
     return Fee(due, paid, state, paid_at, account, bank_name(account.bank_bin) if account else "",
                content, payload)
