@@ -1,9 +1,8 @@
 // Postal requests as outbox items of kind "postal" (DESIGN rules 1-4). Every form of the page
 // marked `data-postal-api` at its confirm step (register, change, cancel) is queued on the
-// device and sent to that API address with the form's client_id as Idempotency-Key.
-// No files, so `blobs` is empty; the signed link of the page authorises the replay.
-import * as outbox from "./outbox.js";
-import { flush } from "./sync.js";
+// device and sent to that API address with the form's client_id as Idempotency-Key
+// (queued-form.js). No files; the signed link of the page authorises the replay.
+import { intercept, queue, value } from "./queued-form.js";
 import { _ } from "./i18n.js";
 
 // `form` is form#postal-form (main.js loads this module for it); the cancel form rides along.
@@ -14,33 +13,23 @@ export function enhance(form) {
 function enhanceOne(form) {
   if (form.dataset.enhanced || form.dataset.step !== "confirm" || !form.dataset.postalApi) return;
   form.dataset.enhanced = "1";
-  form.addEventListener("submit", (event) => {
-    if (!event.submitter || event.submitter.value !== "confirm") return; // "Sửa lại": plain post
-    event.preventDefault();
-    queue(form).catch(() => plainSubmit(form)); // no IndexedDB here: the form posts as it is
-  });
+  intercept(form,
+    (event) => event.submitter && event.submitter.value === "confirm", // "Sửa lại": plain post
+    () => queuePostal(form),
+    () => plainSubmit(form)); // no IndexedDB here: the form posts as it is
 }
 
-async function queue(form) {
-  const value = (name) => (form.elements[name] ? form.elements[name].value : "");
+async function queuePostal(form) {
   const fields = (form.dataset.fields || "").split(" ").filter(Boolean);
-  const body = Object.fromEntries(fields.map((k) => [k, value(k)]));
+  const body = Object.fromEntries(fields.map((k) => [k, value(form, k)]));
   if ("province" in body) body.province = Number(body.province);
   if ("ward" in body) body.ward = Number(body.ward);
   body.token = form.dataset.token;
-  const id = value("client_id");
-  await outbox.enqueue({
-    id, kind: "postal", title: form.dataset.title || _("Gửi qua bưu chính · %(code)s", { code: form.dataset.code }), blobs: [],
-    request: { url: form.dataset.postalApi, body },
-    form: { path: location.pathname, files: {} }, context: { code: form.dataset.code },
+  return queue(form, {
+    kind: "postal", title: form.dataset.title || _("Gửi qua bưu chính · %(code)s", { code: form.dataset.code }),
+    url: form.dataset.postalApi, body, notice: "[data-postal-notice]",
+    saved: _("Yêu cầu đã được lưu trên máy và sẽ tự gửi khi có mạng."),
   });
-  const notice = form.querySelector("[data-postal-notice]");
-  notice.hidden = false;
-  notice.textContent = _("Yêu cầu đã được lưu trên máy và sẽ tự gửi khi có mạng.");
-  await flush({ only: id });
-  const item = await outbox.get(id);
-  if (item && item.state === outbox.SENT) location.assign(form.dataset.statusUrl);
-  else if (item && item.state === outbox.ATTENTION) notice.textContent = item.error.message || notice.textContent;
 }
 
 function plainSubmit(form) {
