@@ -1,5 +1,7 @@
-// Một Cửa service worker. The server prepends `const BUILD = {version, precache}`, so any
-// change to a shell file changes these bytes and browsers install the new version.
+// Một Cửa service worker. The server prepends `const BUILD = {version, precache, routes}`, so
+// any change to a shell file or an address changes these bytes and browsers install the new
+// version. `routes`: the app's addresses as url_for renders them (app/pwa/routes.py), a part
+// to fill as "{code}"; this file writes none of its own.
 //
 // What it promises (DESIGN.md, "Offline-first"):
 // - the app shell, the catalogue and every procedure's form open with no signal (rule 7);
@@ -19,13 +21,17 @@ const PAGES = `${PREFIX}pages-${BUILD.version}`;
 const NAV_TIMEOUT_MS = 3000; // on flaky 3G, a stored page now beats a fresh page much later
 const WARM_EVERY_MS = 24 * 60 * 60 * 1000; // pages a person opens online are refreshed anyway
 const WARMED = "/__motcua/warmed"; // a marker in PAGES: when the catalogue was last fetched
-const CATALOGUE_API = "/api/v1/procedures";
+const ROUTES = BUILD.routes;
+const CATALOGUE_API = ROUTES.api_procedures;
+
+// An address with its parts filled in, each encoded; and one matching any value of them.
+const fill = (route, parts) => route.replace(/\{(\w+)\}/g, (whole, part) => encodeURIComponent(parts[part]));
+const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const pattern = (route) => new RegExp(`^${route.split(/\{\w+\}/).map(literal).join("[^/]+")}$`);
 
 // The only pages kept: the same for everybody, so keeping them leaks nothing.
-const PUBLIC_PAGES = [
-  /^\/$/, /^\/thu-tuc$/, /^\/thu-tuc\/[^/]+$/, /^\/thu-tuc\/[^/]+\/nop$/,
-  /^\/hop-thu-di$/, /^\/ho-so-cua-toi$/, /^\/offline$/,
-];
+const PUBLIC_PAGES = [ROUTES.home, ROUTES.procedures, ROUTES.procedure, ROUTES.apply_form,
+  ROUTES.outbox, ROUTES.my_dossiers, ROUTES.offline].map(pattern);
 const isPublicPage = (path) => PUBLIC_PAGES.some((re) => re.test(path));
 const forNobody = (response) => response.headers.get("X-Signed-In") === "0";
 // Stored responses vary on Accept-Encoding and HX-Request; any stored copy will do.
@@ -77,8 +83,8 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/")) event.respondWith(staticFile(request));
-  else if (url.pathname === CATALOGUE_API || url.pathname === "/manifest.webmanifest") {
+  if (url.pathname.startsWith(ROUTES.static)) event.respondWith(staticFile(request));
+  else if (url.pathname === CATALOGUE_API || url.pathname === ROUTES.manifest) {
     event.respondWith(networkThenCache(request, url.pathname));
   } else if (isPage(request)) event.respondWith(page(event, url));
   // Anything else (API, receipts, status, staff): the network only, never stored.
@@ -136,7 +142,7 @@ async function page(event, url) {
     try {
       return await network; // nothing stored: a slow answer is still better than none
     } catch {
-      return (await caches.match("/offline", ANY)) || Response.error();
+      return (await caches.match(ROUTES.offline, ANY)) || Response.error();
     }
   }
 }
@@ -167,10 +173,9 @@ async function warm(force) {
   const list = await fetch(CATALOGUE_API, ANONYMOUS);
   if (!list.ok) return;
   await cache.put(CATALOGUE_API, list.clone());
-  const urls = ["/thu-tuc"];
+  const urls = [ROUTES.procedures];
   for (const p of await list.json()) {
-    const base = `/thu-tuc/${encodeURIComponent(p.code)}`;
-    urls.push(base, `${base}/nop`);
+    urls.push(fill(ROUTES.procedure, { code: p.code }), fill(ROUTES.apply_form, { code: p.code }));
   }
   for (const url of urls) {
     const response = await fetch(url, ANONYMOUS); // offline again: throw, and try on the next page

@@ -11,10 +11,11 @@ bp = Blueprint("pwa", __name__)
 
 @bp.record_once
 def _register_assets(state) -> None:
-    from app.pwa import assets, messages
+    from app.pwa import assets, messages, routes
 
     assets.register(state.app)
     messages.register(state.app)
+    routes.register(state.app)
 
 
 @bp.get("/offline")

@@ -8,6 +8,7 @@ from flask import current_app, jsonify, url_for
 from flask_babel import gettext as _
 
 from app.pwa import bp
+from app.pwa.routes import worker_routes
 
 SOURCE = Path(__file__).resolve().parents[2] / "service_worker" / "sw.js"
 # Static files of the app shell; our JS modules are added from static/js/.
@@ -28,10 +29,10 @@ def shell_urls() -> list[str]:
 
 def build() -> dict:
     """Describe this build for the worker; its version changes whenever any shell file does."""
-    precache = shell_urls()
+    precache, routes = shell_urls(), worker_routes()
     source = SOURCE.read_bytes()
-    seed = json.dumps([precache, current_app.config.get("PWA_BUILD", "")]).encode()
-    return {"version": hashlib.sha256(source + seed).hexdigest()[:12], "precache": precache}
+    seed = json.dumps([precache, routes, current_app.config.get("PWA_BUILD", "")]).encode()
+    return {"version": hashlib.sha256(source + seed).hexdigest()[:12], "precache": precache, "routes": routes}
 
 
 @bp.get("/sw.js")

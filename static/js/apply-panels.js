@@ -5,6 +5,7 @@ import { flush } from "./sync.js";
 import { fill, h, progressBar } from "./dom.js";
 import { humanSize } from "./bytes.js";
 import { _ } from "./i18n.js";
+import { url } from "./routes.js";
 
 // Where the person is looking: at the button they just pressed (the form's top is a screen
 // or two above it on a phone). The heading is written once the live region is in the page,
@@ -64,5 +65,5 @@ async function content(item) {
     h("p", {}, _("Hồ sơ được giữ an toàn trong Hộp thư đi trên máy này và tự gửi khi có kết nối. Bạn có thể đóng ứng dụng; không cần nhập lại.")),
     h("p", { class: "row-actions" },
       h("button", { type: "button", class: "button", onclick: () => flush({ force: true }) }, _("Gửi ngay")), " ",
-      h("a", { class: "button secondary", href: "/hop-thu-di" }, _("Xem hộp thư đi")), " ", another)];
+      h("a", { class: "button secondary", href: url("outbox") }, _("Xem hộp thư đi")), " ", another)];
 }

@@ -10,6 +10,7 @@ import * as declaration from "./declaration.js";
 import { clearErrors, fieldMessages, showErrors } from "./form-errors.js";
 import { flush } from "./sync.js";
 import { _ } from "./i18n.js";
+import { url } from "./routes.js";
 // Loaded with the form, not on submit: without a service worker, submit may come offline.
 import { queuedPanel, sendingPanel } from "./apply-panels.js";
 
@@ -170,7 +171,7 @@ function toItem(form, draft) {
   return {
     id: draft.client_id, kind: "dossier", title: form.dataset.procedureName || draft.procedure,
     blobs: [...blobs.values()],
-    request: { url: "/api/v1/dossiers", body: {
+    request: { url: url("api_dossiers"), body: {
       procedure: draft.procedure, applicant, fields: pick("fields."), documents,
       declarations: declaration.answers(values), // absent when none is filled online
       return_method: values.return_method || "counter",

@@ -7,6 +7,7 @@ import { fieldMessages } from "./form-errors.js";
 import { h } from "./dom.js";
 import { uuid } from "./bytes.js";
 import { _ } from "./i18n.js";
+import { url } from "./routes.js";
 
 export function label(item) {
   if (item.need === "signin") return _("Cần đăng nhập lại");
@@ -19,7 +20,7 @@ export function label(item) {
 export function explain(item) {
   const error = item.error || {};
   if (item.need === "signin") {
-    const signin = `/dang-nhap?next=${encodeURIComponent("/hop-thu-di")}`;
+    const signin = `${url("signin")}?next=${encodeURIComponent(url("outbox"))}`;
     return [
       h("p", { class: "error" }, error.message || _("Phiên đăng nhập đã hết hạn.")),
       h("p", {}, _("Hồ sơ vẫn được giữ trên máy. Hãy đăng nhập lại; hồ sơ sẽ tự gửi tiếp.")),

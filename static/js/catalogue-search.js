@@ -7,8 +7,8 @@
 
 import { _ } from "./i18n.js";
 import { rank } from "./search-match.js";
+import { url } from "./routes.js";
 
-const CATALOGUE = "/thu-tuc"; // the worker keeps it as rendered with no search: the whole list
 let catalogue = null; // Promise of the whole catalogue's cards, in catalogue order
 
 export function enhance(form) {
@@ -122,7 +122,7 @@ function entry(card) {
 // The whole catalogue as the service worker keeps it, or null when it keeps none.
 async function stored() {
   try {
-    const response = self.caches && (await caches.match(CATALOGUE, { ignoreVary: true }));
+    const response = self.caches && (await caches.match(url("procedures"), { ignoreVary: true }));
     if (!response) return null;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const results = page.getElementById("results");

@@ -4,6 +4,7 @@ import * as dossiers from "./dossiers.js";
 import { fill, h } from "./dom.js";
 import { moment } from "./bytes.js";
 import { _ } from "./i18n.js";
+import { url } from "./routes.js";
 
 export function enhance(root) {
   if (root.dataset.enhanced) return;
@@ -71,7 +72,7 @@ export function enhance(root) {
 
 function card(d) {
   const token = d.receipt_url ? new URL(d.receipt_url, location.href).searchParams.get("t") : null;
-  const status = `/ho-so/${encodeURIComponent(d.code)}${token ? `?t=${encodeURIComponent(token)}` : ""}`;
+  const status = `${url("status", { code: d.code })}${token ? `?t=${encodeURIComponent(token)}` : ""}`;
   return h("li", { class: `card status-${d.status}`, "data-code": d.code },
     h("p", {}, h("a", { href: status }, h("strong", { class: "code" }, d.code))),
     h("p", {}, d.procedure_name || d.procedure),

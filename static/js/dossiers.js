@@ -8,6 +8,7 @@
 // its own copy of the same dossier.
 import * as store from "./store.js";
 import * as owner from "./owner.js";
+import { url } from "./routes.js";
 
 const REFRESH_EVERY_MS = 5 * 60 * 1000;
 const PENDING = "pending-track"; // a lookup on /tra-cuu, until its result page opens (main.js looks for it)
@@ -40,7 +41,7 @@ export function forget(code) {
 
 // Ask the server for one dossier; resolves with its summary, null if unknown, or throws.
 export async function lookup(code, secret) {
-  const response = await fetch("/api/v1/track", {
+  const response = await fetch(url("api_track"), {
     method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ code, secret }),
   });
@@ -86,7 +87,7 @@ export async function resolvePending() {
   let summary = null;
   // Back on /tra-cuu: the server said "not found" (or the person starts over). Asking the API
   // as well would only spend the same rate limit a second time.
-  const answered = location.pathname === "/tra-cuu";
+  const answered = location.pathname === url("track");
   // Asked by someone else (a sign-in or sign-out came in between): theirs to ask again.
   const who = pending.owner === undefined ? owner.current() : pending.owner;
   if (!answered && who === owner.current() && Date.now() - pending.at < 10 * 60 * 1000) {

@@ -6,6 +6,7 @@
 import * as store from "./store.js";
 import * as owner from "./owner.js";
 import * as outbox from "./outbox.js";
+import { url } from "./routes.js";
 
 const META = "legacy-owners"; // { key, accounts: ids still waiting, asked: tags already asked }
 
@@ -16,7 +17,7 @@ export async function claim() {
   if (!who || !waiting || waiting.asked.includes(who) || !navigator.onLine) return false;
   let answer;
   try {
-    const response = await fetch("/api/v1/device/owners", {
+    const response = await fetch(url("api_owners"), {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ accounts: waiting.accounts }),
     });

@@ -2,6 +2,7 @@
 // what the offline features need, it does nothing and the plain HTML forms work as they are.
 import * as outbox from "./outbox.js";
 import * as owner from "./owner.js";
+import { known } from "./routes.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import * as update from "./update.js";
@@ -10,7 +11,8 @@ import * as update from "./update.js";
 // and a first visit stays light (bench/pwa.py).
 const myDossiers = () => import("./dossiers.js");
 
-const able = self.indexedDB && self.crypto && crypto.subtle && self.fetch && self.Promise;
+// A page with no addresses for the scripts (routes.js: one kept from an older build) stays plain too.
+const able = self.indexedDB && self.crypto && crypto.subtle && self.fetch && self.Promise && known();
 
 if (able) {
   document.documentElement.classList.add("offline-ready");

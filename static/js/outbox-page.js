@@ -8,6 +8,7 @@ import { explain, label } from "./attention.js";
 import { fill, h, progressBar } from "./dom.js";
 import { humanSize, moment } from "./bytes.js";
 import { _ } from "./i18n.js";
+import { url } from "./routes.js";
 
 const progress = new Map(); // `${id} ${sha256}` -> [loaded, total]
 
@@ -54,7 +55,7 @@ function othersNote(el, count) {
   fill(el, owner.current()
     ? [_("Máy này còn giữ %(n)s mục chưa gửi của người dùng khác. Chúng chỉ hiện ra và được gửi khi người đó dùng lại máy này.", { n: count })]
     : [_("Máy này còn giữ %(n)s mục chưa gửi, lưu khi một tài khoản đang đăng nhập. Đăng nhập đúng tài khoản đó để xem và gửi.", { n: count }),
-      " ", h("a", { href: `/dang-nhap?next=${encodeURIComponent(location.pathname)}` }, _("Đăng nhập"))]);
+      " ", h("a", { href: `${url("signin")}?next=${encodeURIComponent(location.pathname)}` }, _("Đăng nhập"))]);
 }
 
 function stateLabel(item) {

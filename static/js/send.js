@@ -8,6 +8,8 @@
 //   "attention" 409 (not blobs_missing), 413, 415, 422 and any other refusal: the person
 //               must fix or discard it; never retried blindly
 
+import { url } from "./routes.js";
+
 const STALL_MS = 30000; // no upload progress for this long: treat the link as dropped
 const JSON_TIMEOUT_MS = 60000;
 
@@ -69,7 +71,7 @@ function failure(answer, blob = null) {
 }
 
 function putBlob(blob, progress) {
-  return request("PUT", `/api/v1/blobs/${blob.sha256}`, blob.bytes,
+  return request("PUT", url("api_blob", { sha256: blob.sha256 }), blob.bytes,
     { "Content-Type": "application/octet-stream" }, { progress, stall: STALL_MS });
 }
 

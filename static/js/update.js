@@ -2,12 +2,14 @@
 // and the page offers "Có phiên bản mới — tải lại" only when no form is half filled; the
 // offer comes back at the next quiet moment (another page, or once the form is sent).
 
+import { url } from "./routes.js";
+
 let waiting = null;
 let accepted = false;
 
 export function register() {
   if (!navigator.serviceWorker) return; // in-app browsers: drafts and the outbox still work
-  navigator.serviceWorker.register("/sw.js").then((registration) => {
+  navigator.serviceWorker.register(url("worker")).then((registration) => {
     watch(registration);
     // Keep the catalogue on the device (the worker fetches it at most once a day).
     navigator.serviceWorker.ready.then((r) => r.active && r.active.postMessage({ type: "warm" }));
