@@ -13,7 +13,10 @@ health checks, two `flask worker` processes, a loopback SMTP server) and proves:
   b. a session started on app1 works on app2, and signing out on app2 ends it on both;
   c. the tracking rate limit counts requests spread over both servers as one client's, and
      so does the sign-in back-off (Redis);
-  d. the two workers deliver every queued message exactly once (SMTP Message-IDs, SMS spool).
+  d. the two workers deliver every queued message exactly once (SMTP Message-IDs, SMS spool);
+  e. with --own-redis (a redis-server of its own, not the machine's): Redis killed, sign-in and
+     tracking still answer on both servers (no 500), and once it is back, empty, the sign-in
+     back-off counts across servers again.
 
 Prints the figures and writes bench/results/cluster.json; exits 1 if any proof fails.
 """
@@ -39,6 +42,7 @@ from bench.cluster_checks import (  # noqa: E402
     dump,
     notifications_once,
     rate_limit_across,
+    redis_outage,
     rows,
     sessions_across,
 )
@@ -102,6 +106,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds for the submissions")
     parser.add_argument("--database", default="test_cluster")
     parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument("--own-redis", action="store_true",
+                        help="run a redis-server of our own, and prove (e): kill it, restart it")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "cluster.json"))
     args = parser.parse_args()
@@ -112,7 +118,7 @@ def main() -> int:
     print(f"uptime: {result['uptime_before']}", flush=True)
     tmp = tempfile.mkdtemp(prefix="cluster-")
     t0 = time.monotonic()
-    stack = Stack(Path(tmp), database=args.database, redis_db=args.redis_db)
+    stack = Stack(Path(tmp), database=args.database, redis_db=args.redis_db, own_redis=args.own_redis)
     try:
         stack.start()
         result["stack_up_s"] = round(time.monotonic() - t0, 1)
@@ -131,6 +137,9 @@ def main() -> int:
         print(f"(b) sessions: {dump(proofs['b_sessions'])}", flush=True)
         proofs["c_rate_limit"] = rate_limit_across(stack, stack.track_limit, 3 * stack.track_limit)
         print(f"(c) rate limits: {dump(proofs['c_rate_limit'])}", flush=True)
+        if args.own_redis:
+            proofs["e_redis_outage"] = redis_outage(stack)
+            print(f"(e) Redis killed and restarted: {dump(proofs['e_redis_outage'])}", flush=True)
         result["proofs"] = proofs
     except Exception as exc:  # the stack or a proof broke: say so, with the logs kept
         result["error"] = f"{type(exc).__name__}: {exc}"[:2000]

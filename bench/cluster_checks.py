@@ -127,20 +127,47 @@ def rate_limit_across(stack: Stack, limit: int, requests_n: int) -> dict:
         elif answer.status_code < 500:
             allowed += 1
     free = 5  # SIGNIN_FREE_ATTEMPTS, the default
-    signin = []
-    for k in range(free + 3):
-        server = stack.servers[k % 2]
-        http = requests.Session()
-        page = http.get(server.url + "/dang-nhap", timeout=10).text
-        answer = http.post(server.url + "/dang-nhap", timeout=10, allow_redirects=False, data={
-            "email": "khong-ai@motcua.test", "password": "sai", "csrf_token": _csrf(page)})
-        signin.append((server.name, answer.status_code))
+    signin = _wrong_passwords(stack, "khong-ai@motcua.test", free + 3)
     statuses = [status for _name, status in signin]
     signin_ok = statuses[:free] == [401] * free and all(s == 429 for s in statuses[free + 1:])
     return {"ok": allowed == limit and limited == requests_n - limit and len(by_server) == 2
             and signin_ok, "limit": limit, "requests": requests_n, "answered": allowed,
             "limited_429": limited, "by_server": {k: dict(v) for k, v in sorted(by_server.items())},
             "signin_wrong_passwords": signin, "signin_free_attempts": free}
+
+
+def _wrong_passwords(stack: Stack, email: str, n: int) -> list[tuple[str, int]]:
+    """`n` wrong passwords for `email`, to app1 and app2 in turn; (server, status) of each."""
+    out = []
+    for k in range(n):
+        server = stack.servers[k % 2]
+        http = requests.Session()
+        page = http.get(server.url + "/dang-nhap", timeout=10).text
+        answer = http.post(server.url + "/dang-nhap", timeout=10, allow_redirects=False, data={
+            "email": email, "password": "sai", "csrf_token": _csrf(page)})
+        out.append((server.name, answer.status_code))
+    return out
+
+
+def redis_outage(stack: Stack, free: int = 5) -> dict:
+    """(e) Redis killed: sign-in, a wrong password and tracking still answer (no 500), each server
+    counting alone; Redis back (empty): counted across servers again."""
+    stack.kill_redis()
+    down = _wrong_passwords(stack, "trong-luc-mat-redis@motcua.test", 4)
+    track = [requests.post(stack.url + "/api/v1/track", timeout=10, json={
+        "code": f"H40-KHONG-CO-{k}", "secret": "0912345678"}).status_code for k in range(4)]
+    http = requests.Session()
+    page = http.get(stack.servers[0].url + "/dang-nhap", timeout=10).text
+    signin = http.post(stack.servers[0].url + "/dang-nhap", allow_redirects=False, timeout=10, data={
+        "email": "can-bo-hai-may@motcua.test", "password": STAFF_PASSWORD, "csrf_token": _csrf(page)})
+    stack.fresh_redis()  # started again, empty: counters only were lost
+    time.sleep(6)  # app/services/counters.py asks an unreachable Redis again after 5 s
+    back = _wrong_passwords(stack, "sau-khi-redis-tro-lai@motcua.test", free + 2)
+    statuses = [s for _n, s in down + back] + track + [signin.status_code]
+    return {"ok": 500 not in statuses and signin.status_code == 303
+            and [s for _n, s in back] == [401] * free + [429, 429],
+            "wrong_passwords_while_down": down, "tracking_while_down": track,
+            "signin_while_down": signin.status_code, "wrong_passwords_after_restart": back}
 
 
 def notifications_once(stack: Stack, timeout: float) -> dict:

@@ -110,14 +110,17 @@ class Stack:
     """Everything bench/cluster.py runs against; `start()` brings it up, `stop()` takes it down."""
 
     def __init__(self, tmp: Path, database: str = "test_cluster", redis_db: int = 13,
-                 workers: int = 2, threads: int = 4):
+                 workers: int = 2, threads: int = 4, own_redis: bool = False):
         if database == "test":
             raise SystemExit("the database `test` is the lead's; choose another")
         self.tmp, self.database, self.redis_db = tmp, database, redis_db
         self.workers, self.threads = workers, threads
         self.track_limit = 10
         self.database_url = PG + database
-        self.redis_url = f"redis://127.0.0.1:6379/{redis_db}"
+        # Our own redis-server (on a free port) only when the proof is to stop and restart it.
+        self.redis_port = free_port() if own_redis else 6379
+        self.redis_proc: subprocess.Popen | None = None
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/{redis_db}"
         self.moto = MotoServer()
         self.mail = MailSink()
         self.sms_spool = tmp / "sms.log"
@@ -138,7 +141,23 @@ class Stack:
     def fresh_redis(self) -> None:
         import redis
 
-        redis.Redis.from_url(self.redis_url).flushdb()  # this DB number only
+        if self.redis_port != 6379 and (self.redis_proc is None or self.redis_proc.poll() is not None):
+            self.redis_proc = subprocess.Popen(
+                ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no"], stdout=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis.from_url(self.redis_url).flushdb()  # this DB number only
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def kill_redis(self) -> None:
+        self.redis_proc.kill()
+        self.redis_proc.wait(10)
 
     def app_env(self, instance: Path) -> dict[str, str]:
         instance.mkdir(parents=True, exist_ok=True)
@@ -241,7 +260,7 @@ class Stack:
         return {name: round(value, 1) for name, value in used.items()}
 
     def stop(self) -> None:
-        for proc in [*self.workers_procs, self.haproxy]:
+        for proc in [*self.workers_procs, self.haproxy, self.redis_proc]:
             if proc is not None and proc.poll() is None:
                 proc.terminate()
                 try:
