@@ -59,6 +59,30 @@ def hooks(app) -> dict:
             "wsgi_middleware": type(app.wsgi_app).__module__ + "." + type(app.wsgi_app).__qualname__}
 
 
+def ablate(app, client, bodies, n: int) -> dict:
+    """GET /healthz's CPU per request with each app-wide hook left out in turn (and with the
+    view's SELECT 1 left out): what each one costs. The baseline is measured before and after,
+    so the spread between the two says how much to trust a difference."""
+    from flask import jsonify
+
+    out = {"baseline": cpu_per_request(client, "GET", "/healthz", bodies, n)}
+    for table in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        funcs = table.get(None, [])
+        for i, f in enumerate(list(funcs)):
+            del funcs[i]
+            try:
+                out[f"without {_name(f)}"] = cpu_per_request(client, "GET", "/healthz", bodies, n)
+            finally:
+                funcs.insert(i, f)  # back in its place: the order of hooks matters
+    view = app.view_functions["pwa.healthz"]
+    app.view_functions["pwa.healthz"] = lambda: jsonify(status="ok")
+    out["without the view's SELECT 1"] = cpu_per_request(client, "GET", "/healthz", bodies, n)
+    app.view_functions["pwa.healthz"] = view
+    out["baseline again"] = cpu_per_request(client, "GET", "/healthz", bodies, n)
+    base = (out["baseline"] + out["baseline again"]) / 2
+    return {k: {"cpu_ms": v, "saves_ms": round(base - v, 3)} for k, v in out.items()}
+
+
 def profile(client, method, path, bodies, n: int, html: Path | None) -> str:
     from pyinstrument import Profiler
 
@@ -79,6 +103,7 @@ def main(argv=None) -> int:
     p.add_argument("--postgres", default=None)
     p.add_argument("--html", type=Path, default=None, help="also write pyinstrument's HTML pages here")
     p.add_argument("--no-profile", action="store_true")
+    p.add_argument("--ablate", action="store_true", help="also leave each hook out in turn")
     args = p.parse_args(argv)
     with Instance(args.postgres, TRACK_RATE_LIMIT=NO_LIMIT) as inst:
         from bench.lib.seed import seed_database
@@ -100,6 +125,10 @@ def main(argv=None) -> int:
                   "machine": results.machine(inst.db_url)}
         print(json.dumps(figures, indent=2))
         print(json.dumps(report["hooks"], indent=2))
+        if args.ablate:
+            report["ablation"] = ablate(app, client, bodies, n)
+            for k, v in sorted(report["ablation"].items(), key=lambda kv: -kv[1]["saves_ms"]):
+                print(f"  {k:80} {v['cpu_ms']:7.3f} ms  saves {v['saves_ms']:6.3f} ms")
         if not args.no_profile:
             for method, path in (("GET", "/healthz"), ("POST", "/api/v1/track")):
                 text = profile(client, method, path, bodies, n, args.html)

@@ -29,6 +29,8 @@ _FILE = os.environ.get("BENCH_LOAD_DATA")
 DATA = json.loads(Path(_FILE).read_text()) if _FILE else {}
 PHOTOS = [Path(p).read_bytes() for p in DATA.get("photos", [])]
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# Each created dossier's key and code, one line each: bench/load.py finds them in the database.
+KEYS = open(os.environ["BENCH_LOAD_KEYS"], "a") if os.environ.get("BENCH_LOAD_KEYS") else None  # noqa: SIM115
 
 
 def fresh_photo(rnd: random.Random) -> tuple[bytes, str]:
@@ -105,6 +107,9 @@ class Citizen(HttpUser):
                                   zip(DATA["procedure"]["requirements"], photos, strict=True))]}
         key = str(uuid.uuid4())
         code = self._post_dossier(body, key, 201, "POST /api/v1/dossiers")
+        if code and KEYS:
+            KEYS.write(f"{key} {code}\n")
+            KEYS.flush()
         if code and self.rnd.random() < 0.1:
             self._post_dossier(body, key, 200, "POST /api/v1/dossiers (replay)", code)
 

@@ -51,7 +51,12 @@ class Instance:
         self.env = instance_env(self.tmp / "instance", self.db_url, **env)
 
     def __enter__(self) -> Instance:
-        # app.config reads the environment when it is first imported: set it before that.
+        # app.config reads the environment when it is first imported: set it before that, and
+        # have one instance per process (a second one would seed the first one's database).
+        config = sys.modules.get("app.config")
+        if config is not None and config.Config.SQLALCHEMY_DATABASE_URI != self.db_url:
+            raise RuntimeError("the app was already imported for another instance: run one "
+                               "Instance per process")
         os.environ.update(self.env)
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
