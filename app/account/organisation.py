@@ -18,6 +18,7 @@ from app.services.accounts import memberships, organisations
 from app.services.actors import Actor
 from app.services.errors import DomainError, Invalid
 from app.services.postal import requests as postal
+from app.web.answers import refused
 
 
 def _org(org_id: int, owner: bool = False):
@@ -73,7 +74,7 @@ def add_member(org_id: int):
     try:
         invitation = memberships.invite(org, request.form.get("login", ""), current_user)
     except Invalid as exc:
-        return _page(org, 422, errors=exc.details, summary=exc.message)
+        return _page(org, 422, errors=refused(exc), summary=exc.message)
     flash(_("Đã mời %(login)s. Người này sẽ thấy lời mời khi đăng nhập và trở thành thành viên "
             "khi chấp nhận.", login=invitation.login))
     return redirect(url_for("account.organisation", org_id=org.id), 303)
@@ -87,8 +88,7 @@ def set_role(org_id: int, member_id: int):
     try:
         member = memberships.set_role(org, member_id, request.form.get("role", ""))
     except Invalid as exc:
-        db.session.rollback()
-        return _page(org, 422, errors=exc.details, summary=exc.message)
+        return _page(org, 422, errors=refused(exc), summary=exc.message)
     flash(_("Đã đổi vai trò của %(name)s.", name=member.user.name))
     return redirect(url_for("account.organisation", org_id=org.id), 303)
 
@@ -101,8 +101,7 @@ def remove_member(org_id: int, member_id: int):
     try:
         who = memberships.remove(org, member_id)
     except Invalid as exc:
-        db.session.rollback()
-        return _page(org, 422, errors=exc.details, summary=exc.message)
+        return _page(org, 422, errors=refused(exc), summary=exc.message)
     flash(_("Đã xóa %(name)s khỏi tổ chức.", name=who))
     if not memberships.is_member(current_user.id, org.id):  # an owner who removed themself
         return redirect(url_for("account.mine"), 303)
@@ -117,8 +116,7 @@ def leave(org_id: int):
     try:
         memberships.leave(current_user, org.id)
     except Invalid as exc:
-        db.session.rollback()
-        return _page(org, 422, errors=exc.details, summary=exc.message)
+        return _page(org, 422, errors=refused(exc), summary=exc.message)
     flash(_("Bạn đã rời %(name)s.", name=org.name))
     return redirect(url_for("account.mine"), 303)
 

@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.account import bp
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.models import Role
 from app.services.accounts import core as accounts
 from app.services.accounts import memberships, organisations
 from app.services.dossiers.tracking import track_limit
 from app.services.errors import Invalid
+from app.web.answers import refused
 
 REGISTER_FIELDS = ("name", "login", "kind", "tax_code", "org_name", "org_address")
 
@@ -35,8 +36,7 @@ def register():
         if business:
             organisations.create(user, values["tax_code"], values["org_name"], values["org_address"])
     except Invalid as exc:
-        db.session.rollback()
-        return render_template("account/register.html", values=values, errors=exc.details,
+        return render_template("account/register.html", values=values, errors=refused(exc),
                                summary=exc.message), 422
     lang = session.get("lang")
     session.clear()
@@ -69,8 +69,7 @@ def claim():
     try:
         dossier = accounts.claim(current_user, values["code"], values["phone"], values["id_number"])
     except Invalid as exc:
-        db.session.rollback()
-        return _mine(422, errors=exc.details, values=values, summary=exc.message)
+        return _mine(422, errors=refused(exc), values=values, summary=exc.message)
     flash(_("Đã thêm hồ sơ %(c)s vào tài khoản.", c=dossier.code))
     return redirect(url_for("account.mine"), 303)
 

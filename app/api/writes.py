@@ -6,11 +6,7 @@ from flask_babel import gettext as _
 from app.models import Dossier
 from app.schemas.dossier import is_uuid
 from app.services.dossiers import tracking
-from app.services.errors import DomainError, NotFound
-
-
-class BadRequest(DomainError):
-    status = 400
+from app.services.errors import InvalidJson, KeyRequired, NotFound
 
 
 def citizen_write(code: str) -> tuple[str, dict, Dossier]:
@@ -21,14 +17,10 @@ def citizen_write(code: str) -> tuple[str, dict, Dossier]:
     """
     key = request.headers.get("Idempotency-Key", "")
     if not is_uuid(key):
-        err = BadRequest(_("Thiếu hoặc sai tiêu đề Idempotency-Key (phải là một UUID)."))
-        err.code = "idempotency_key_required"
-        raise err
+        raise KeyRequired(_("Thiếu hoặc sai tiêu đề Idempotency-Key (phải là một UUID)."))
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        err = BadRequest(_("Nội dung gửi lên không phải JSON hợp lệ."))
-        err.code = "invalid_json"
-        raise err
+        raise InvalidJson(_("Nội dung gửi lên không phải JSON hợp lệ."))
     dossier = tracking.authorise(code.strip().upper(), payload)
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ khớp với thông tin đã nhập."))

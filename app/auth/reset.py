@@ -4,10 +4,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from app.auth import bp, throttle
-from app.extensions import db
 from app.services.accounts import password_reset
 from app.services.accounts.core import login_key
 from app.services.errors import Invalid
+from app.web.answers import refused
 
 
 def _form(login: str = "", error: str | None = None, sent: bool = False):
@@ -56,7 +56,6 @@ def reset(token: str):
         password_reset.reset_password(token, request.form.get("password", ""),
                                       request.form.get("confirm", ""))
     except Invalid as exc:
-        db.session.rollback()
-        return _reset_page(token, exc.details, exc.message, 422)
+        return _reset_page(token, refused(exc), exc.message, 422)
     flash(_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."), "info")
     return redirect(url_for("auth.signin_form"), 303)

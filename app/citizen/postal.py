@@ -13,7 +13,6 @@ from flask import abort, redirect, render_template, request, url_for
 
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
-from app.extensions import db
 from app.lib import places
 from app.models import Status
 from app.services.actors import Actor
@@ -21,6 +20,7 @@ from app.services.dossiers.tracking import access_token
 from app.services.errors import DomainError
 from app.services.postal import changes as postal_changes
 from app.services.postal import requests as postal
+from app.web.answers import refused
 
 FIELDS = ("direction", "recipient_name", "phone", "email", "street", "province", "ward", "note")
 
@@ -73,9 +73,7 @@ def _values_of(dossier) -> dict:
 
 
 def _refused(dossier, values: dict, exc: DomainError):
-    db.session.rollback()
-    errors = exc.details if isinstance(exc.details, dict) and exc.details else {"_form": [exc.message]}
-    return _render(dossier, values, errors, summary=exc.message, status=exc.status)
+    return _render(dossier, values, refused(exc), summary=exc.message, status=exc.status)
 
 
 @bp.get("/ho-so/<code>/buu-chinh")
@@ -136,7 +134,6 @@ def postal_cancel(code: str, request_id: int):
         postal_changes.cancel(dossier, request_id, {"reason": request.form.get("reason", "")}, key,
                               Actor.citizen(dossier))
     except DomainError as exc:
-        db.session.rollback()
         return _refused(dossier, _values_of(dossier), exc)
     return redirect(url_for("citizen.status", code=code, sent="huy-buu-chinh"), 303)
 

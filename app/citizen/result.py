@@ -11,6 +11,7 @@ from app.services import workflow
 from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.files import blobs
+from app.web.answers import flash_refused
 
 
 @bp.post("/ho-so/<code>/nhan-ket-qua")
@@ -21,8 +22,7 @@ def receive_result(code: str):
         try:
             workflow.return_result(dossier, Actor.citizen(dossier), "electronic")
         except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message)
+            flash_refused(exc)
             return redirect(url_for("citizen.status", code=code), 303)
     first = next((d for d in dossier.documents if d.round == "result"), None)
     if first is None or dossier.status != Status.RETURNED:
@@ -57,8 +57,7 @@ def withdraw(code: str):
         workflow.request_withdrawal(dossier, Actor.citizen(dossier),
                                     reason or _("Người nộp yêu cầu rút hồ sơ"))
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message)
+        flash_refused(exc)
         return redirect(url_for("citizen.status", code=code), 303)
     flash(_("Đã gửi yêu cầu rút hồ sơ. Cơ quan sẽ xác nhận và dừng xử lý."))
     return redirect(url_for("citizen.status", code=code), 303)

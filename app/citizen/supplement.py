@@ -6,13 +6,13 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
-from app.extensions import db
 from app.models import Status
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.dossiers import supplements
 from app.services.errors import DomainError
 from app.services.files.receive import read_upload, store_files
+from app.web.answers import refused
 
 
 def _render(dossier, request_, client_id: str, errors: dict, note: str = "", status: int = 200,
@@ -46,11 +46,10 @@ def supplement(code: str):
     except ValueError:
         abort(400)
     except DomainError as exc:
-        db.session.rollback()
+        errors = refused(exc)
         open_request = workflow.open_supplement(dossier)
         if open_request is None:
             abort(exc.status)
-        errors = exc.details if isinstance(exc.details, dict) and exc.details else {"_form": [exc.message]}
         if "documents" in errors:
             errors["files"] = errors.pop("documents")
         return _render(dossier, open_request, client_id, errors, note, exc.status, exc.message)

@@ -9,6 +9,7 @@ from app.postal_desk import bp
 from app.services.errors import DomainError
 from app.services.postal import desk as postal_desk
 from app.services.postal import waybills
+from app.web.answers import flash_refused
 from app.web.staff_access import actor
 
 
@@ -38,7 +39,7 @@ def make_batch():
     try:
         name = postal_desk.make_batch(ids)
     except DomainError as exc:
-        flash(exc.message)
+        flash_refused(exc)
         return _back()
     return _back(name)
 

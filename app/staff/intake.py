@@ -5,7 +5,6 @@ import uuid
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.models import Channel, Role, Status
 from app.services import workflow
 from app.services.catalogue import procedures as catalogue
@@ -13,6 +12,7 @@ from app.services.dossiers import intake as dossier_intake
 from app.services.errors import DomainError
 from app.staff import bp
 from app.web import form_files
+from app.web.answers import refused
 from app.web.staff_access import actor, roles_required
 
 
@@ -53,8 +53,7 @@ def intake(code: str):
         if form.get("accept_now") and dossier.status == Status.SUBMITTED:
             workflow.accept(dossier, actor())
     except DomainError as exc:
-        db.session.rollback()
-        errors = exc.details if isinstance(exc.details, dict) and exc.details else {"_form": [exc.message]}
+        errors = refused(exc)
         if exc.code == "idempotency_conflict":
             client_id = str(uuid.uuid4())
         return render_template("staff/intake.html", procedure=proc, values=form.to_dict(), kept=kept,

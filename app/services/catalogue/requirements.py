@@ -10,11 +10,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Document, Procedure, Requirement
-from app.services.errors import DomainError, NotFound
-
-
-class InUse(DomainError):
-    code, status = "requirement_in_use", 409
+from app.services.errors import InUse, NotFound
 
 
 def _procedure(code: str) -> Procedure:

@@ -6,14 +6,10 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.sequence import DailySequence
-from app.services.errors import DomainError
+from app.services.errors import SequenceExhausted
 from app.services.sql import insert
 
 MAX_PER_DAY = 9999
-
-
-class SequenceExhausted(DomainError):
-    code, status = "sequence_exhausted", 503
 
 
 def allocate_code(agency_code: str, day: date) -> str:

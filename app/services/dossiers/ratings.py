@@ -8,17 +8,9 @@ from app.models import Dossier, Rating, Role, Status, User
 from app.schemas import flatten_errors
 from app.schemas.rating import RatingSchema
 from app.services import idempotency
-from app.services.errors import DomainError, Invalid
+from app.services.errors import AlreadyRated, Invalid, NotRateable
 
 RATEABLE = (Status.RETURNED, Status.REFUSED)
-
-
-class AlreadyRated(DomainError):
-    code, status = "already_rated", 409
-
-
-class NotRateable(DomainError):
-    code, status = "not_rateable", 409
 
 
 def _refuse_if_rated(dossier: Dossier) -> None:

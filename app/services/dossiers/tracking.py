@@ -14,7 +14,7 @@ from app.extensions import db
 from app.lib.identity import phone_key
 from app.models import Dossier, Procedure, StatusEvent
 from app.services.accounts import memberships
-from app.services.errors import DomainError
+from app.services.errors import LinkExpired
 
 RECEIPT_DAYS = 90  # a receipt link works for 90 days
 RECEIPT_MAX_AGE = 60 * 60 * 24 * RECEIPT_DAYS
@@ -136,12 +136,6 @@ def access_token(dossier: Dossier | Tracked) -> str:
     """Return a token that lets its holder open this dossier's receipt and status."""
     member = g.get("member_links", {}).get(dossier.id)
     return _serializer().dumps([dossier.id, dossier.client_id[:8], *([member] if member else [])])
-
-
-class LinkExpired(DomainError):
-    """A genuine signed link, past its age: the holder must prove it again (phone or ID)."""
-
-    code, status = "link_expired", 403
 
 
 def from_token(token: str) -> Dossier | None:

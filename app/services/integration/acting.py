@@ -17,14 +17,10 @@ from app.schemas import flatten_errors
 from app.schemas.agency import TransitionSchema
 from app.services import workflow
 from app.services.dossiers.apology import apologise
-from app.services.errors import BlobsMissing, DomainError, Invalid, TooLarge
+from app.services.errors import BlobsMissing, Invalid, TooLarge, VersionMismatch
 from app.services.files.uploads import human_size
 from app.services.integration import feed, requests
 from app.services.integration.tokens import actor_for
-
-
-class VersionMismatch(DomainError):
-    code, status = "version_mismatch", 412
 
 
 def _simple(run):

@@ -20,7 +20,7 @@ from app.models import Blob, Document, Dossier, DossierChange, Procedure, Status
 from app.models.status import Channel, status_labels
 from app.schemas.bounded import INT64_MAX
 from app.services.actors import Actor
-from app.services.errors import DomainError, NotFound
+from app.services.errors import InvalidCursor, NotFound
 from app.services.files import blobs
 from app.services.integration.tokens import scope_agency_id
 from app.services.workflow import in_scope
@@ -37,10 +37,6 @@ _COLUMNS = (Dossier.id, Dossier.code, Dossier.status, Dossier.version, Dossier.c
             Dossier.applicant_id_number, Dossier.applicant_phone, Dossier.applicant_address,
             Dossier.tax_code, Dossier.contact_name, Dossier.organisation_id, Dossier.form_data,
             Procedure.code.label("procedure_code"), Procedure.name.label("procedure_name"), DossierChange.seq)
-
-
-class InvalidCursor(DomainError):
-    code, status = "invalid_cursor", 400
 
 
 def encode_cursor(seq: int) -> str:

@@ -18,14 +18,10 @@ from app.extensions import db
 from app.lib.time import utcnow
 from app.models import AgencyRequest
 from app.services import idempotency, workflow
-from app.services.errors import DomainError
+from app.services.errors import KeyRequired
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$")
 Answer = tuple[int, dict]
-
-
-class KeyRequired(DomainError):
-    code, status = "idempotency_key_required", 400
 
 
 def check_key(key: str | None) -> str:

@@ -16,20 +16,10 @@ from app.lib.time import utcnow
 from app.models import Agency, ApiToken, Role
 from app.models.integration import SCOPES
 from app.services.actors import Actor
-from app.services.errors import DomainError, Invalid, NotFound
+from app.services.errors import InsufficientScope, Invalid, NotFound, Unauthorized
 
 PREFIX = "mc_"
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
-
-
-class Unauthorized(DomainError):
-    """No token, or one we do not know or that was revoked: 401 with WWW-Authenticate."""
-
-    code, status = "invalid_token", 401
-
-
-class InsufficientScope(DomainError):
-    code, status = "insufficient_scope", 403
 
 
 @dataclass(frozen=True)

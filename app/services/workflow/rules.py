@@ -9,25 +9,13 @@ from app.extensions import db
 from app.lib.time import to_local
 from app.models import Dossier, Role, Status, StatusEvent
 from app.services.actors import Actor
-from app.services.errors import DomainError, NotFound
+from app.services.errors import NotAllowed, NotFound, Stale, WrongStatus
 
 S = Status
 BEFORE_RESULT = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT, S.AWAITING_PAYMENT})
 RETURN_METHODS = ("counter", "electronic", "post")
 # An apology (a new date) while the clock runs; not once the applicant asked to withdraw.
 APOLOGY_ALLOWED = S.CLOCK_RUNNING - {S.WITHDRAWAL_REQUESTED}
-
-
-class NotAllowed(DomainError):
-    code, status = "not_allowed", 403
-
-
-class WrongStatus(DomainError):
-    code, status = "wrong_status", 409
-
-
-class Stale(DomainError):
-    code, status = "changed_by_someone_else", 409
 
 
 @dataclass(frozen=True)
