@@ -35,7 +35,7 @@ from bench.lib.serve import free_port  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, PHONE  # noqa: E402
 from tests.browser.photos import write_photos  # noqa: E402
 from tests.browser.support import DRAFTS, OUTBOX, fill_apply_form, wait_for_worker, wait_until  # noqa: E402
-from tests.helpers import make_agency, make_procedure  # noqa: E402
+from tests.factories import make_agency, make_procedure  # noqa: E402
 
 KB = 1024
 UP, DOWN, LATENCY_MS = 250_000, 750_000, 100  # bits/s, bits/s, ms: the "3G"

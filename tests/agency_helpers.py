@@ -5,7 +5,7 @@ from app.models import Agency, Role
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.integration import tokens
-from tests.helpers import make_agency, make_dossier, make_procedure
+from tests.factories import make_agency, make_dossier, make_procedure
 
 RECEPTION = Actor("user", Role.RECEPTION, None, "Tiếp nhận")
 

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db, limiter
+from tests.helpers import fresh_client
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +68,9 @@ def ctx(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """The one test client: each request in its own context, as in production, so nothing the
+    test's own app context holds (g, the signed-in user, the CSRF token) leaks into it."""
+    return fresh_client(app)
 
 
 @pytest.fixture

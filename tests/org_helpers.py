@@ -4,16 +4,8 @@ import re
 
 from app.extensions import db
 from app.models import Dossier, Membership, Organisation
-from tests.helpers import (
-    csrf_token,
-    fresh_client,
-    jpeg_bytes,
-    manifest,
-    new_key,
-    pdf_bytes,
-    post_dossier,
-    put_blob,
-)
+from tests.factories import jpeg_bytes, manifest, new_key, pdf_bytes
+from tests.helpers import csrf_token, fresh_client, post_dossier, put_blob
 
 PASSWORD = "mat-khau-cong-dan"
 TAX_CODE = "0100109106"  # valid check digits

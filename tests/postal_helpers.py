@@ -2,7 +2,7 @@
 
 from app.extensions import db
 from app.services.dossiers.tracking import access_token
-from tests.helpers import VALID_PHONE, make_dossier, make_procedure, new_key
+from tests.factories import VALID_PHONE, make_dossier, make_procedure, new_key
 
 TAY_NINH = 80
 TAY_NINH_WARD = 27727  # Xã Hưng Điền, Tây Ninh
@@ -31,7 +31,7 @@ def resolved(dossier, method: str = "post"):
     from app.models import Blob, Document
     from app.services import workflow
     from app.services.actors import Actor
-    from tests.helpers import make_user
+    from tests.factories import make_user
 
     rec, dep = make_user("reception"), make_user("department", agency=dossier.agency)
     workflow.accept(dossier, Actor.of(rec))

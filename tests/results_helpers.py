@@ -8,7 +8,7 @@ from fpdf import FPDF
 from app.extensions import db
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import make_dossier, make_procedure, make_user
+from tests.factories import make_dossier, make_procedure, make_user
 
 OFFICER = Actor("user", "reception", None, "Cán bộ tiếp nhận")
 

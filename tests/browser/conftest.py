@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.photos import write_photos
-from tests.helpers import jpeg_bytes, make_procedure
+from tests.factories import jpeg_bytes, make_procedure
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -126,7 +126,7 @@ def refused_link(app):
     from app.services import workflow
     from app.services.actors import Actor
     from app.services.dossiers.tracking import access_token
-    from tests.helpers import make_dossier
+    from tests.factories import make_dossier
 
     with app.app_context():
         dossier = make_dossier(make_procedure())

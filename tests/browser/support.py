@@ -4,7 +4,7 @@ import time
 
 from app.extensions import db
 from app.models import Dossier
-from tests.helpers import VALID_ID, VALID_PHONE
+from tests.factories import VALID_ID, VALID_PHONE
 
 SUBMIT = "#apply-form [type=submit]"
 QUEUED = ".outbox-notice.queued h2"

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import ApiToken
 from app.services.integration.tokens import digest
-from tests.helpers import STAFF_PASSWORD, make_agency, make_user
+from tests.factories import STAFF_PASSWORD, make_agency, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Dossier
 from app.services.accounts import memberships, organisations
 from tests.browser.support import SUBMIT, open_form, wait_until
-from tests.helpers import STAFF_PASSWORD, VALID_ID, VALID_PHONE, make_user
+from tests.factories import STAFF_PASSWORD, VALID_ID, VALID_PHONE, make_user
 from tests.org_helpers import ORG_ADDRESS, TAX_CODE
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ def due_in_three(app):
     from app.services.actors import Actor
     from app.services.dossiers.tracking import access_token
     from app.services.workflow import deadlines
-    from tests.helpers import load_test_holidays, make_dossier, make_procedure
+    from tests.factories import load_test_holidays, make_dossier, make_procedure
 
     with app.app_context():
         today = local_today()

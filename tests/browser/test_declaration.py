@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Blob, Dossier
 from app.services.catalogue.seed import load_catalogue
 from app.services.files import blobs
-from tests.helpers import VALID_ID
+from tests.factories import VALID_ID
 
 pytestmark = pytest.mark.browser
 

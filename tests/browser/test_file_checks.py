@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.support import DRAFTS, OUTBOX, SUBMIT, dossiers, fill_apply_form, open_form, wait_until
-from tests.helpers import VALID_ID, VALID_PHONE, jpeg_bytes, pdf_bytes
+from tests.factories import VALID_ID, VALID_PHONE, jpeg_bytes, pdf_bytes
 
 pytestmark = pytest.mark.browser
 

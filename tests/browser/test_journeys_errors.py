@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.support import MY_DOSSIERS, wait_until
-from tests.helpers import VALID_PHONE, make_dossier, make_procedure
+from tests.factories import VALID_PHONE, make_dossier, make_procedure
 
 pytestmark = pytest.mark.browser
 

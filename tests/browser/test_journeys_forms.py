@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.lib.time import local_today
-from tests.helpers import STAFF_PASSWORD, make_dossier, make_procedure, make_user
+from tests.factories import STAFF_PASSWORD, make_dossier, make_procedure, make_user
 
 pytestmark = pytest.mark.browser
 

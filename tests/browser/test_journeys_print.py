@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Requirement
 from app.services.dossiers.tracking import access_token
-from tests.helpers import (
+from tests.factories import (
     STAFF_PASSWORD,
     jpeg_bytes,
     make_agency,

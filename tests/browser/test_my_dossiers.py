@@ -12,7 +12,8 @@ from tests.browser.support import (
     wait_for_worker,
     wait_until,
 )
-from tests.helpers import VALID_PHONE, jpeg_bytes, make_procedure, manifest, new_key, post_dossier, put_blob
+from tests.factories import VALID_PHONE, jpeg_bytes, make_procedure, manifest, new_key
+from tests.helpers import post_dossier, put_blob
 
 pytestmark = pytest.mark.browser
 

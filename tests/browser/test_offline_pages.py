@@ -75,7 +75,7 @@ def test_the_worker_fetches_on_its_own_without_cookies_and_a_sign_in_survives_it
     anonymous session back and overwrote the new one: signed out right after signing in.
     """
     from app.extensions import db
-    from tests.helpers import STAFF_PASSWORD, make_user
+    from tests.factories import STAFF_PASSWORD, make_user
 
     with app.app_context():
         make_user(role="citizen", email="an@example.vn")

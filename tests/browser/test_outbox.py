@@ -13,7 +13,7 @@ from tests.browser.support import (
     wait_for_worker,
     wait_until,
 )
-from tests.helpers import VALID_ID
+from tests.factories import VALID_ID
 
 pytestmark = pytest.mark.browser
 

@@ -25,7 +25,7 @@ from tests.browser.support import (
     ratings,
     wait_until,
 )
-from tests.helpers import VALID_PHONE, applicant, make_user, manifest
+from tests.factories import VALID_PHONE, applicant, make_user, manifest
 
 pytestmark = pytest.mark.browser
 

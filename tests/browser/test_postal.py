@@ -6,7 +6,7 @@ from app.extensions import db
 from app.models import PostalRequest
 from app.services.dossiers.tracking import access_token
 from tests.browser.support import OUTBOX, SETTLED_WAITING, wait_until
-from tests.helpers import make_dossier, make_procedure
+from tests.factories import make_dossier, make_procedure
 from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD
 
 pytestmark = pytest.mark.browser

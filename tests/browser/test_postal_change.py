@@ -9,7 +9,7 @@ from app.models import PostalRequest
 from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
 from app.services.postal import requests as postal
-from tests.helpers import make_dossier, make_procedure, new_key
+from tests.factories import make_dossier, make_procedure, new_key
 from tests.postal_helpers import HANOI, postal_body
 
 pytestmark = pytest.mark.browser

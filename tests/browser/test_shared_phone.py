@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Dossier, Procedure
 from app.services.dossiers.device import owner_tag
 from tests.browser.support import QUEUED, SUBMIT, fill_apply_form, open_form, wait_until
-from tests.helpers import (
+from tests.factories import (
     STAFF_PASSWORD,
     VALID_PHONE,
     jpeg_bytes,

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from tests.helpers import STAFF_PASSWORD, make_user
+from tests.factories import STAFF_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 

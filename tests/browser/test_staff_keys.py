@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from tests.browser.conftest import Console
 from tests.browser.support import wait_until
-from tests.helpers import STAFF_PASSWORD, applicant, make_dossier, make_procedure, make_user
+from tests.factories import STAFF_PASSWORD, applicant, make_dossier, make_procedure, make_user
 
 pytestmark = pytest.mark.browser
 

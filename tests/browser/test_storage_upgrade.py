@@ -81,7 +81,7 @@ READ = """async () => {
 
 
 def test_v1_database_is_migrated_to_v2_and_nothing_is_lost(page, procedure):
-    from tests.helpers import jpeg_bytes
+    from tests.factories import jpeg_bytes
 
     # Interception holds every API write: this test is about what is stored, not what is sent.
     page.route("**/api/v1/**", lambda route: route.fulfill(

@@ -24,7 +24,7 @@ from app.services.dossiers.tracking import access_token
 from app.services.files import blobs
 from app.services.files.uploads import inspect
 from app.services.postal import requests as postal
-from tests.helpers import VALID_ID, VALID_PHONE, applicant, make_user, new_key, pdf_bytes, png_bytes, sha
+from tests.factories import VALID_ID, VALID_PHONE, applicant, make_user, new_key, pdf_bytes, png_bytes, sha
 from tests.postal_helpers import postal_body
 
 AGENCY = "000.01.00.H40"

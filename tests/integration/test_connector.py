@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from app.config import ROOT
-from tests.helpers import applicant, jpeg_bytes, pdf_bytes
+from tests.factories import applicant, jpeg_bytes, pdf_bytes
 
 CONNECTOR = ROOT / "examples" / "department_connector.py"
 

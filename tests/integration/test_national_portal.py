@@ -13,7 +13,7 @@ from app.models import WebhookDelivery
 from app.services import workflow
 from app.services.webhooks import delivery
 from tests.agency_helpers import RECEPTION, department
-from tests.helpers import make_dossier
+from tests.factories import make_dossier
 from tests.webhook_receiver import Receiver
 
 STAMP = re.compile(r"^\d{14}$")

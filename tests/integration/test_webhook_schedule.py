@@ -9,7 +9,7 @@ from app.lib.time import utcnow
 from app.models import WebhookDelivery
 from app.services.webhooks import delivery, subscriptions
 from tests.agency_helpers import department
-from tests.helpers import make_dossier
+from tests.factories import make_dossier
 from tests.webhook_receiver import Receiver
 
 

@@ -14,7 +14,7 @@ from app.services import workflow
 from app.services.errors import Invalid
 from app.services.webhooks import delivery, subscriptions
 from tests.agency_helpers import RECEPTION, department
-from tests.helpers import make_dossier
+from tests.factories import make_dossier
 from tests.webhook_receiver import Receiver
 
 

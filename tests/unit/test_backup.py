@@ -13,7 +13,7 @@ from app.services.actors import Actor
 from app.services.operations import backup as backups
 from app.services.operations.move import move_to
 from app.services.workflow import accept
-from tests.helpers import make_dossier, make_procedure, make_user
+from tests.factories import make_dossier, make_procedure, make_user
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

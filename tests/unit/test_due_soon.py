@@ -11,7 +11,7 @@ from app.services import workflow
 from app.services.actors import Actor
 from app.services.workflow import deadlines, overdue
 from app.services.workflow.due_status import LATE, LEFT, PAUSED, TODAY, due_status
-from tests.helpers import load_test_holidays, make_dossier, make_procedure, make_user
+from tests.factories import load_test_holidays, make_dossier, make_procedure, make_user
 from tests.unit.test_workflow import result_doc
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

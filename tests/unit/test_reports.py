@@ -51,7 +51,7 @@ def test_carried_over_counts_what_finished_during_the_period_and_not_before(ctx)
 
     from app.extensions import db
     from app.models import Status
-    from tests.helpers import make_dossier, make_procedure
+    from tests.factories import make_dossier, make_procedure
 
     proc = make_procedure()
 

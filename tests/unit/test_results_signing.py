@@ -9,7 +9,7 @@ import pytest
 from app.services.results import certificate, verification
 from app.services.results.signing import Unsignable, code_in, rebuild_xref, sign_pdf
 from app.services.results.verification import verify
-from tests.helpers import jpeg_bytes, pdf_bytes
+from tests.factories import jpeg_bytes, pdf_bytes
 from tests.results_helpers import flip, result_pdf
 
 CODE = "000.00.00.H40-261201-0007"

@@ -10,7 +10,7 @@ from app.services.errors import TooLarge, UnsupportedType
 from app.services.files import blobs
 from app.services.files.blobs import FolderStore
 from app.services.files.uploads import GPS_IFD, inspect
-from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes, sha
+from tests.factories import jpeg_bytes, pdf_bytes, png_bytes, sha
 
 MB = 1024 * 1024
 

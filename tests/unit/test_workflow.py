@@ -10,7 +10,7 @@ from app.models import Document, Dossier, Status, StatusEvent, SupplementRequest
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.errors import Invalid, NotFound
-from tests.helpers import (
+from tests.factories import (
     jpeg_bytes,
     load_test_holidays,
     make_agency,

@@ -6,15 +6,8 @@ from app.extensions import db
 from app.models import Organisation
 from app.services.actors import Actor
 from app.services.postal import requests as postal
-from tests.helpers import (
-    VALID_ID,
-    VALID_PHONE,
-    csrf_token,
-    fresh_client,
-    make_dossier,
-    make_procedure,
-    new_key,
-)
+from tests.factories import VALID_ID, VALID_PHONE, make_dossier, make_procedure, new_key
+from tests.helpers import csrf_token, fresh_client
 from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD, post_postal, postal_body
 from tests.web.test_accounts import TAX_CODE, post, register
 

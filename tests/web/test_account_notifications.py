@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import Notification
 from app.services.messaging import notifications
 from app.services.messaging.delivery import deliver_batch
-from tests.helpers import fresh_client, make_user
+from tests.factories import make_user
+from tests.helpers import fresh_client
 from tests.web.test_password_reset import LINK, _ask, inbox  # noqa: F401 (inbox is a fixture)
 
 

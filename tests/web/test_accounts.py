@@ -2,7 +2,8 @@
 
 from app.extensions import db
 from app.models import Dossier, Membership, Organisation, PostalRequest, SavedAddress
-from tests.helpers import VALID_ID, VALID_PHONE, csrf_token, fresh_client, make_dossier, make_procedure
+from tests.factories import VALID_ID, VALID_PHONE, make_dossier, make_procedure
+from tests.helpers import csrf_token, fresh_client
 from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD
 
 PASSWORD = "mat-khau-cong-dan"
@@ -31,7 +32,8 @@ def test_register_by_phone_sign_in_and_submissions_get_the_owner(ctx, app):
                                              "csrf_token": csrf_token(page)})
     assert answer.status_code == 303
     # A dossier sent through the API while signed in belongs to the account.
-    from tests.helpers import jpeg_bytes, manifest, new_key, pdf_bytes, post_dossier, put_blob
+    from tests.factories import jpeg_bytes, manifest, new_key, pdf_bytes
+    from tests.helpers import post_dossier, put_blob
     proc = make_procedure()
     docs = [(0, jpeg_bytes()), (1, pdf_bytes())]
     for _i, data in docs:

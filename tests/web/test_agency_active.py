@@ -6,12 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Agency, Blob, Dossier, Status
-from tests.helpers import (
+from tests.factories import (
     applicant,
-    client_id_of,
-    csrf_token,
-    form_post,
-    fresh_client,
     jpeg_bytes,
     make_agency,
     make_dossier,
@@ -20,10 +16,8 @@ from tests.helpers import (
     manifest,
     new_key,
     pdf_bytes,
-    post_dossier,
-    put_blob,
-    sign_in,
 )
+from tests.helpers import client_id_of, csrf_token, form_post, fresh_client, post_dossier, put_blob, sign_in
 
 AGENCIES = "/staff/quan-tri/co-quan"
 CLOSED = "Sở Tư pháp hiện không tiếp nhận hồ sơ mới cho thủ tục này."

@@ -9,13 +9,8 @@ from app.lib.time import local_today
 from app.models import Agency, Document, Dossier, Status, StatusEvent, SupplementRequest
 from app.services.reporting import reports
 from tests.agency_helpers import bearer, department, processing, token_for
-from tests.helpers import fresh_client, jpeg_bytes, manifest, pdf_bytes, put_blob, sha
-
-
-@pytest.fixture
-def client(app):
-    """Each request in its own context, as in production: the test's session never leaks into it."""
-    return fresh_client(app)
+from tests.factories import jpeg_bytes, manifest, pdf_bytes, sha
+from tests.helpers import put_blob
 
 
 @pytest.fixture
@@ -287,7 +282,7 @@ def test_the_centres_token_acts_as_its_counter_on_every_dossier(client, world):
     centre = Agency(code="000.00.00.H40", name="Trung tâm Phục vụ hành chính công", is_centre=True)
     db.session.add(centre)
     db.session.commit()
-    from tests.helpers import make_dossier
+    from tests.factories import make_dossier
     fresh = make_dossier(world["proc"])
     accepted = act(client, world, {"action": "accept", "version": fresh.version}, token=token_for(centre),
                    code=fresh.code)

@@ -14,15 +14,11 @@ from app.schemas.agency import DossierItemSchema
 from app.services import workflow
 from app.services.dossiers import supplements
 from tests.agency_helpers import RECEPTION, bearer, department, officer_of, processing, token_for
-from tests.helpers import fresh_client, jpeg_bytes, make_dossier, put_blob, sha
+from tests.factories import jpeg_bytes, make_dossier, sha
+from tests.helpers import put_blob
 
 FEED = "/api/v1/agency/dossiers/changes"
 
-
-@pytest.fixture
-def client(app):
-    """Each request in its own context, as in production: the test's session never leaks into it."""
-    return fresh_client(app)
 
 
 def follow(client, token: str, after: str | None = None, limit: int = 2) -> tuple[list[dict], str]:

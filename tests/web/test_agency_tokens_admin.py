@@ -8,15 +8,12 @@ from app.extensions import db
 from app.models import ApiToken
 from app.services.integration.tokens import digest
 from tests.agency_helpers import bearer, department, processing
-from tests.helpers import csrf_token, fresh_client, make_user, sign_in
+from tests.factories import make_user
+from tests.helpers import csrf_token, fresh_client, sign_in
 from tests.helpers import form_post as post
 
 PAGE = "/staff/quan-tri/ma-truy-cap"
 
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
 
 
 @pytest.fixture

@@ -16,18 +16,8 @@ from app.extensions import db
 from app.models import Dossier
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import (
-    VALID_PHONE,
-    fresh_client,
-    make_procedure,
-    make_user,
-    manifest,
-    new_key,
-    pdf_bytes,
-    post_dossier,
-    put_blob,
-    sha,
-)
+from tests.factories import VALID_PHONE, make_procedure, make_user, manifest, new_key, pdf_bytes, sha
+from tests.helpers import fresh_client, post_dossier, put_blob
 from tests.postal_helpers import postal_body
 
 METHODS = {"get", "put", "post", "delete", "patch"}

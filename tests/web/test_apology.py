@@ -7,7 +7,8 @@ from app.lib.time import local_today
 from app.models import Notification, StatusEvent
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import form_post, fresh_client, make_dossier, make_procedure, make_user, sign_in
+from tests.factories import make_dossier, make_procedure, make_user
+from tests.helpers import form_post, fresh_client, sign_in
 
 
 def accepted(ctx_app):

@@ -9,16 +9,8 @@ import io
 
 from app.extensions import db
 from app.models import Blob, Dossier
-from tests.helpers import (
-    client_id_of,
-    csrf_token,
-    fresh_client,
-    jpeg_bytes,
-    make_procedure,
-    pdf_bytes,
-    post_in_memory,
-    sha,
-)
+from tests.factories import jpeg_bytes, make_procedure, pdf_bytes, sha
+from tests.helpers import client_id_of, csrf_token, fresh_client, post_in_memory
 from tests.web.test_apply_form import form_for
 
 MB = 1024 * 1024

@@ -5,15 +5,8 @@ import threading
 
 from app.extensions import db
 from app.models import Blob, Dossier
-from tests.helpers import (
-    VALID_ID,
-    client_id_of,
-    csrf_token,
-    jpeg_bytes,
-    make_procedure,
-    pdf_bytes,
-    sha,
-)
+from tests.factories import VALID_ID, jpeg_bytes, make_procedure, pdf_bytes, sha
+from tests.helpers import client_id_of, csrf_token
 
 
 def form_for(client, proc, **overrides) -> tuple[dict, str]:

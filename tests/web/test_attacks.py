@@ -21,18 +21,8 @@ from app.models import Document
 from app.models.postal import PostalLeg
 from app.services.actors import Actor
 from app.services.postal import requests as postal
-from tests.helpers import (
-    STAFF_PASSWORD,
-    applicant,
-    csrf_token,
-    form_post,
-    fresh_client,
-    make_dossier,
-    make_procedure,
-    make_user,
-    new_key,
-    sign_in,
-)
+from tests.factories import STAFF_PASSWORD, applicant, make_dossier, make_procedure, make_user, new_key
+from tests.helpers import csrf_token, form_post, fresh_client, sign_in
 from tests.postal_helpers import dossier_with_token, postal_body, resolved
 
 EVIL_NEXTS = [

@@ -4,17 +4,8 @@ import re
 
 from app.extensions import db
 from app.models import Dossier, PostalRequest
-from tests.helpers import (
-    applicant,
-    csrf_token,
-    fresh_client,
-    make_dossier,
-    make_procedure,
-    make_user,
-    new_key,
-    post_dossier,
-    sign_in,
-)
+from tests.factories import applicant, make_dossier, make_procedure, make_user, new_key
+from tests.helpers import csrf_token, fresh_client, post_dossier, sign_in
 from tests.org_helpers import (
     ORG_ADDRESS,
     OTHER_TAX,

@@ -1,7 +1,7 @@
 """Catalogue pages: browse by department and field, search without diacritics."""
 
 from app.extensions import db
-from tests.helpers import make_agency, make_procedure
+from tests.factories import make_agency, make_procedure
 
 
 def seed(ctx):

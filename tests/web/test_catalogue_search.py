@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Agency, Procedure
 from app.services.accounts import admin
 from app.services.catalogue.seed import load_catalogue
-from tests.helpers import make_agency, make_procedure
+from tests.factories import make_agency, make_procedure
 
 DN = ["1.005172", "2.001610", "2.002053"]
 

@@ -8,7 +8,8 @@ import threading
 
 from app.extensions import db
 from app.models import Dossier
-from tests.helpers import jpeg_bytes, make_procedure, manifest, new_key, post_dossier, put_blob
+from tests.factories import jpeg_bytes, make_procedure, manifest, new_key
+from tests.helpers import post_dossier, put_blob
 
 
 def run_threads(target, n: int) -> None:

@@ -11,17 +11,15 @@ from app.services import workflow
 from app.services.actors import Actor
 from app.services.dossiers.apology import apologise
 from app.services.workflow import deadlines
-from tests.helpers import (
+from tests.factories import (
     VALID_PHONE,
     applicant,
-    csrf_token,
-    fresh_client,
     load_test_holidays,
     make_dossier,
     make_procedure,
     make_user,
-    sign_in,
 )
+from tests.helpers import csrf_token, fresh_client, sign_in
 
 
 def days_before(today: date, late: int, cal) -> date:

@@ -9,20 +9,8 @@ from app.extensions import db
 from app.models import Blob, Document, Dossier
 from app.services.catalogue.seed import load_catalogue
 from app.services.files import blobs
-from tests.helpers import (
-    VALID_ID,
-    client_id_of,
-    csrf_token,
-    fresh_client,
-    jpeg_bytes,
-    make_user,
-    manifest,
-    new_key,
-    post_dossier,
-    put_blob,
-    sha,
-    sign_in,
-)
+from tests.factories import VALID_ID, jpeg_bytes, make_user, manifest, new_key, sha
+from tests.helpers import client_id_of, csrf_token, fresh_client, post_dossier, put_blob, sign_in
 
 LLTP = "2.001417"  # Cấp Phiếu lý lịch tư pháp: its first requirement is the Mẫu 03/2013/TT-LLTP
 

@@ -15,18 +15,8 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import Dossier, UserSession
 from app.services.dossiers.device import owner_tag
-from tests.helpers import (
-    fresh_client,
-    jpeg_bytes,
-    make_procedure,
-    make_user,
-    manifest,
-    new_key,
-    pdf_bytes,
-    post_dossier,
-    put_blob,
-    sign_in,
-)
+from tests.factories import jpeg_bytes, make_procedure, make_user, manifest, new_key, pdf_bytes
+from tests.helpers import fresh_client, post_dossier, put_blob, sign_in
 
 COOKIE = "motcua_owner"
 OWNERS = "/api/v1/device/owners"

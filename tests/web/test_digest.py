@@ -13,7 +13,14 @@ from app.services import workflow
 from app.services.actors import Actor
 from app.services.reporting import digest
 from app.services.workflow import deadlines
-from tests.helpers import applicant, load_test_holidays, make_agency, make_dossier, make_procedure, make_user
+from tests.factories import (
+    applicant,
+    load_test_holidays,
+    make_agency,
+    make_dossier,
+    make_procedure,
+    make_user,
+)
 from tests.unit.test_workflow import result_doc
 from tests.web.test_deadline_pages import days_before
 from tests.web.test_notifications import smtp  # noqa: F401 (the aiosmtpd fixture)

@@ -39,21 +39,18 @@ from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
 from app.services.postal import desk as postal_desk
 from app.services.postal import requests as postal
-from tests.helpers import (
+from tests.factories import (
     VALID_PHONE,
     applicant,
-    csrf_token,
-    fresh_client,
     jpeg_bytes,
     make_dossier,
     make_procedure,
     make_user,
     new_key,
     pdf_bytes,
-    put_blob,
     sha,
-    sign_in,
 )
+from tests.helpers import csrf_token, fresh_client, put_blob, sign_in
 from tests.postal_helpers import postal_body, resolved
 from tests.web.test_accounts import TAX_CODE, register
 from tests.web.test_organisation_members import OTHER_TAX

@@ -18,11 +18,8 @@ from app.models.postal import PostalChange
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
-from tests.helpers import (
+from tests.factories import (
     VALID_ID,
-    client_id_of,
-    csrf_token,
-    fresh_client,
     jpeg_bytes,
     make_dossier,
     make_procedure,
@@ -31,11 +28,9 @@ from tests.helpers import (
     new_key,
     pdf_bytes,
     png_bytes,
-    post_dossier,
-    put_blob,
     sha,
-    sign_in,
 )
+from tests.helpers import client_id_of, csrf_token, fresh_client, post_dossier, put_blob, sign_in
 from tests.postal_helpers import post_postal, postal_body
 from tests.web.test_apply_form import form_for
 

@@ -15,9 +15,8 @@ from PIL import Image, ImageFile
 from app.extensions import db
 from app.models import Blob, Dossier, PostalRequest, Rating
 from app.services.dossiers.tracking import access_token
-from tests.helpers import (
+from tests.factories import (
     VALID_PHONE,
-    csrf_token,
     jpeg_bytes,
     make_dossier,
     make_procedure,
@@ -26,11 +25,9 @@ from tests.helpers import (
     new_key,
     pdf_bytes,
     png_bytes,
-    post_dossier,
-    put_blob,
     sha,
-    sign_in,
 )
+from tests.helpers import csrf_token, post_dossier, put_blob, sign_in
 from tests.postal_helpers import postal_body
 
 

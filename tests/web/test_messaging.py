@@ -24,10 +24,9 @@ from app.services.messaging.delivery import deliver_batch
 from app.services.postal import changes as postal_changes
 from app.services.postal import desk as postal_desk
 from app.services.postal import requests as postal
-from tests.helpers import (
+from tests.factories import (
     VALID_PHONE,
     applicant,
-    fresh_client,
     jpeg_bytes,
     make_dossier,
     make_procedure,
@@ -35,11 +34,9 @@ from tests.helpers import (
     manifest,
     new_key,
     pdf_bytes,
-    post_dossier,
-    put_blob,
     sha,
-    sign_in,
 )
+from tests.helpers import fresh_client, post_dossier, put_blob, sign_in
 from tests.postal_helpers import postal_body
 from tests.web.test_apply_form import form_for
 from tests.web.test_notifications import queued, smtp  # noqa: F401 (smtp is a fixture)

@@ -6,7 +6,8 @@ the lookups share the tracking rate limit (one bucket per client for every guess
 
 from app.extensions import db
 from app.models import Dossier
-from tests.helpers import VALID_PHONE, csrf_token, fresh_client, make_dossier, make_procedure
+from tests.factories import VALID_PHONE, make_dossier, make_procedure
+from tests.helpers import csrf_token, fresh_client
 
 NOT_FOUND = "Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập."
 
@@ -72,7 +73,8 @@ def test_it_shares_the_tracking_rate_limit_and_says_when_to_try_again(app, ctx):
 
 
 def test_the_account_claim_spends_the_same_bucket(app, ctx):
-    from tests.helpers import make_user, sign_in
+    from tests.factories import make_user
+    from tests.helpers import sign_in
 
     dossier = make_dossier(make_procedure())
     app.config["RATELIMIT_ENABLED"] = True

@@ -1,6 +1,7 @@
 """In English, the procedure pages say why procedure names stay Vietnamese (they are legal names)."""
 
-from tests.helpers import fresh_client, make_procedure
+from tests.factories import make_procedure
+from tests.helpers import fresh_client
 
 
 def test_the_note_is_there_in_english_only(app, ctx):

@@ -13,11 +13,7 @@ from app.lib.time import utcnow
 from app.models.notification import Notification
 from app.services.messaging import notifications
 from app.services.messaging.delivery import claim, deliver_batch
-from tests.helpers import (
-    VALID_ID,
-    make_dossier,
-    make_procedure,
-)
+from tests.factories import VALID_ID, make_dossier, make_procedure
 
 
 def free_port() -> int:

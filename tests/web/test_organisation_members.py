@@ -2,7 +2,8 @@
 
 from app.extensions import db
 from app.models import Membership, Organisation, User
-from tests.helpers import fresh_client, make_procedure
+from tests.factories import make_procedure
+from tests.helpers import fresh_client
 from tests.org_helpers import accept, filed, invite
 from tests.web.test_accounts import TAX_CODE, post, register
 
@@ -95,7 +96,8 @@ def test_another_organisations_member_ids_are_not_found(ctx, app):
 
 
 def test_an_invitation_to_either_login_of_an_account_is_accepted_once(ctx, app):
-    from tests.helpers import STAFF_PASSWORD, make_user, sign_in
+    from tests.factories import STAFF_PASSWORD, make_user
+    from tests.helpers import sign_in
     from tests.org_helpers import invitation_id
 
     owner, org = _company(app, "chu@a.vn", TAX_CODE, "Công ty A")

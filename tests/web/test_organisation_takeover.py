@@ -14,7 +14,8 @@ from app.models import Document, Dossier, Membership, PostalRequest, Status
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.postal import requests as postal
-from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key
+from tests.factories import make_procedure, make_user, new_key
+from tests.helpers import csrf_token, fresh_client
 from tests.org_helpers import (
     accept,
     company,

@@ -8,7 +8,8 @@ from aiosmtpd.controller import Controller
 from app.extensions import db
 from app.models import Notification, User
 from app.services.messaging.delivery import deliver_batch
-from tests.helpers import csrf_token, fresh_client, make_user
+from tests.factories import make_user
+from tests.helpers import csrf_token, fresh_client
 from tests.web.test_accounts import PASSWORD, register
 from tests.web.test_notifications import Inbox, free_port
 

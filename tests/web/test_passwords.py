@@ -16,7 +16,8 @@ from app.services.accounts.passwords import (
     verify_password,
 )
 from app.services.messaging.delivery import deliver_batch
-from tests.helpers import csrf_token, form_post, fresh_client, make_user, sign_in
+from tests.factories import make_user
+from tests.helpers import csrf_token, form_post, fresh_client, sign_in
 from tests.web.test_accounts import register
 from tests.web.test_password_reset import _ask, inbox  # noqa: F401 (inbox is a fixture)
 

@@ -12,7 +12,8 @@ from app.lib import vietqr
 from app.models import BankAccount, BankCredit, Payment, Role, Status
 from app.services import workflow
 from tests.agency_helpers import department, officer_of, processing
-from tests.helpers import VALID_PHONE, csrf_token, fresh_client, make_user, sign_in
+from tests.factories import VALID_PHONE, make_user
+from tests.helpers import csrf_token, fresh_client, sign_in
 from tests.payment_helpers import csv_bytes, give_account, line, xlsx_bytes
 
 

@@ -11,7 +11,8 @@ from app.services.errors import DomainError
 from app.services.postal import changes as postal_changes
 from app.services.postal import desk as postal_desk
 from app.services.postal import requests as postal
-from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key
+from tests.factories import make_procedure, make_user, new_key
+from tests.helpers import csrf_token, fresh_client
 from tests.postal_helpers import HANOI, dossier_with_token, post_postal, postal_body, resolved
 
 HANOI_WARD = 70  # Phường Hoàn Kiếm, Hà Nội

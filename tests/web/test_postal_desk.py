@@ -8,7 +8,8 @@ from app.models.postal import PostalLeg
 from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
 from app.services.postal import requests as postal
-from tests.helpers import csrf_token, fresh_client, make_procedure, make_user, new_key, sign_in
+from tests.factories import make_procedure, make_user, new_key
+from tests.helpers import csrf_token, fresh_client, sign_in
 from tests.postal_helpers import dossier_with_token, postal_body, resolved
 
 

@@ -2,7 +2,8 @@
 
 from app.extensions import db
 from app.models import PostalRequest, StatusEvent
-from tests.helpers import VALID_ID, csrf_token, new_key
+from tests.factories import VALID_ID, new_key
+from tests.helpers import csrf_token
 from tests.postal_helpers import (
     HANOI,
     TAY_NINH,

@@ -13,16 +13,8 @@ from app.models import Blob, Dossier
 from app.services.dossiers import submissions
 from app.services.files import blobs
 from app.services.files import prune as blob_prune
-from tests.helpers import (
-    jpeg_bytes,
-    make_procedure,
-    manifest,
-    new_key,
-    pdf_bytes,
-    post_dossier,
-    put_blob,
-    sha,
-)
+from tests.factories import jpeg_bytes, make_procedure, manifest, new_key, pdf_bytes, sha
+from tests.helpers import post_dossier, put_blob
 
 GPS_IFD = 0x8825
 

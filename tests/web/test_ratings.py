@@ -6,13 +6,8 @@ from app.extensions import db
 from app.models import Rating
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import (
-    VALID_PHONE,
-    csrf_token,
-    make_dossier,
-    make_procedure,
-    new_key,
-)
+from tests.factories import VALID_PHONE, make_dossier, make_procedure, new_key
+from tests.helpers import csrf_token
 
 OFFICER = Actor("user", "reception", None, "Cán bộ tiếp nhận")
 

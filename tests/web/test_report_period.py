@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import fresh_client, make_user, sign_in
+from tests.factories import make_user
+from tests.helpers import fresh_client, sign_in
 
 
 @pytest.fixture

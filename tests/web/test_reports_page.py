@@ -3,8 +3,9 @@
 import io
 import zipfile
 
+from tests.factories import make_user
 from tests.fixtures import reference_month
-from tests.helpers import fresh_client, make_user, sign_in
+from tests.helpers import fresh_client, sign_in
 
 MONTH = {"tu": "2020-02-01", "den": "2020-02-29"}
 

@@ -7,22 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Document, Dossier, Requirement
-from tests.helpers import (
-    client_id_of,
-    csrf_token,
-    form_post,
-    fresh_client,
-    jpeg_bytes,
-    make_dossier,
-    make_procedure,
-    make_user,
-    manifest,
-    new_key,
-    pdf_bytes,
-    post_dossier,
-    put_blob,
-    sign_in,
-)
+from tests.factories import jpeg_bytes, make_dossier, make_procedure, make_user, manifest, new_key, pdf_bytes
+from tests.helpers import client_id_of, csrf_token, form_post, fresh_client, post_dossier, put_blob, sign_in
 
 RETIRED = "Thủ tục không còn yêu cầu giấy tờ này; vui lòng gửi lại hồ sơ không kèm tệp này."
 

@@ -8,7 +8,8 @@ from app.extensions import db
 from app.models import Blob, Document, Status
 from app.services.dossiers.tracking import access_token
 from app.services.files import blobs
-from tests.helpers import VALID_PHONE, csrf_token, fresh_client, jpeg_bytes, pdf_bytes, sha, sign_in
+from tests.factories import VALID_PHONE, jpeg_bytes, pdf_bytes, sha
+from tests.helpers import csrf_token, fresh_client, sign_in
 from tests.results_helpers import flip, processing_dossier, reload, result_pdf, upload
 
 SIGNED_OK = "Chữ ký số hợp lệ"

@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from tests.helpers import make_procedure
+from tests.factories import make_procedure
 
 ROOT = Path(__file__).resolve().parents[2]
 

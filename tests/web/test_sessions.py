@@ -13,7 +13,8 @@ from app.extensions import db
 from app.lib.time import utcnow
 from app.models import UserSession
 from app.services.accounts import password_reset
-from tests.helpers import STAFF_PASSWORD, csrf_token, form_post, fresh_client, make_user, sign_in
+from tests.factories import STAFF_PASSWORD, make_user
+from tests.helpers import csrf_token, form_post, fresh_client, sign_in
 from tests.web.test_accounts import PASSWORD, register
 
 

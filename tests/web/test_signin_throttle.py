@@ -12,7 +12,8 @@ import pytest
 from app.auth import throttle
 from app.extensions import db
 from app.models import Notification
-from tests.helpers import STAFF_PASSWORD, csrf_token, fresh_client, make_user
+from tests.factories import STAFF_PASSWORD, make_user
+from tests.helpers import csrf_token, fresh_client
 
 ATTACKER = {"REMOTE_ADDR": "198.51.100.7"}
 OFFICE = {"REMOTE_ADDR": "203.0.113.20"}

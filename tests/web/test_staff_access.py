@@ -8,15 +8,8 @@ from app.extensions import db
 from app.models import Document
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import (
-    csrf_token,
-    fresh_client,
-    make_agency,
-    make_dossier,
-    make_procedure,
-    make_user,
-    sign_in,
-)
+from tests.factories import make_agency, make_dossier, make_procedure, make_user
+from tests.helpers import csrf_token, fresh_client, sign_in
 
 # (method, URL rule, what a department officer of ANOTHER agency gets, who the page is for)
 URLS = [

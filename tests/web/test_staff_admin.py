@@ -9,13 +9,9 @@ from app.extensions import db
 from app.models import Holiday, Procedure, User
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import STAFF_PASSWORD, fresh_client, make_dossier, make_procedure, make_user, sign_in
+from tests.factories import STAFF_PASSWORD, make_dossier, make_procedure, make_user
 from tests.helpers import form_post as post
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
+from tests.helpers import fresh_client, sign_in
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ import pytest
 
 from app.extensions import db
 from app.models import Agency, Document, Procedure, Requirement
+from tests.factories import make_agency, make_dossier, make_procedure, make_user
 from tests.helpers import form_post as post
-from tests.helpers import fresh_client, make_agency, make_dossier, make_procedure, make_user, sign_in
+from tests.helpers import fresh_client, sign_in
 
 AGENCIES = "/staff/quan-tri/co-quan"
 
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
 
 
 @pytest.fixture

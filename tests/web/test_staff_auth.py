@@ -1,14 +1,9 @@
 """Signing in and out: Argon2 passwords, safe redirects (throttling: test_signin_throttle.py)."""
 
-import pytest
 
 from app.extensions import db
-from tests.helpers import STAFF_PASSWORD, csrf_token, fresh_client, make_user, sign_in
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
+from tests.factories import STAFF_PASSWORD, make_user
+from tests.helpers import csrf_token, fresh_client, sign_in
 
 
 def attempt(client, email: str, password: str, next: str = ""):

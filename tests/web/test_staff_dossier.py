@@ -8,23 +8,8 @@ import pytest
 from app.extensions import db
 from app.models import Blob, Channel, Document, Dossier, Status, StatusEvent
 from app.services.files.uploads import human_size
-from tests.helpers import (
-    VALID_ID,
-    csrf_token,
-    fresh_client,
-    jpeg_bytes,
-    make_dossier,
-    make_procedure,
-    make_user,
-    pdf_bytes,
-    post_in_memory,
-    sign_in,
-)
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
+from tests.factories import VALID_ID, jpeg_bytes, make_dossier, make_procedure, make_user, pdf_bytes
+from tests.helpers import csrf_token, fresh_client, post_in_memory, sign_in
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from app.extensions import db
 from app.lib.time import local_today
 from app.models import Dossier, Status, StatusEvent, SupplementRequest
 from app.services.workflow import deadlines
-from tests.helpers import (
+from tests.factories import (
     VALID_PHONE,
-    csrf_token,
-    fresh_client,
     jpeg_bytes,
     load_test_holidays,
     make_procedure,
@@ -22,16 +20,9 @@ from tests.helpers import (
     new_key,
     pdf_bytes,
     png_bytes,
-    post_dossier,
-    put_blob,
     sha,
-    sign_in,
 )
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
+from tests.helpers import csrf_token, fresh_client, post_dossier, put_blob, sign_in
 
 
 @pytest.fixture

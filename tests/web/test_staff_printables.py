@@ -9,7 +9,8 @@ from app.extensions import db
 from app.models import Document, Dossier
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import fresh_client, make_dossier, make_procedure, make_user, sign_in
+from tests.factories import make_dossier, make_procedure, make_user
+from tests.helpers import fresh_client, sign_in
 
 
 @pytest.fixture

@@ -11,21 +11,9 @@ from app.models import Channel
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.workflow.deadlines import load_calendar
-from tests.helpers import (
-    applicant,
-    fresh_client,
-    make_agency,
-    make_dossier,
-    make_procedure,
-    make_user,
-    sign_in,
-)
+from tests.factories import applicant, make_agency, make_dossier, make_procedure, make_user
+from tests.helpers import fresh_client, sign_in
 from tests.unit.test_workflow import result_doc
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
 
 
 @pytest.fixture

@@ -11,25 +11,18 @@ from app.models import Document, Dossier, Status, SupplementRequest
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
-from tests.helpers import (
+from tests.factories import (
     VALID_ID,
     VALID_PHONE,
-    csrf_token,
-    fresh_client,
     jpeg_bytes,
     make_dossier,
     make_procedure,
     make_user,
     new_key,
     pdf_bytes,
-    put_blob,
     sha,
 )
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
+from tests.helpers import csrf_token, put_blob
 
 
 @pytest.fixture

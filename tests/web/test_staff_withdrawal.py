@@ -8,16 +8,8 @@ from app.extensions import db
 from app.models import Dossier, Status, StatusEvent
 from app.services import workflow
 from app.services.actors import Actor
-from tests.helpers import (
-    csrf_token,
-    form_post,
-    fresh_client,
-    make_agency,
-    make_dossier,
-    make_procedure,
-    make_user,
-    sign_in,
-)
+from tests.factories import make_agency, make_dossier, make_procedure, make_user
+from tests.helpers import csrf_token, form_post, fresh_client, sign_in
 from tests.web.test_staff_lifecycle import act
 
 SLUG = "khong-chap-nhan-rut"

@@ -2,18 +2,8 @@
 
 from app.extensions import db
 from app.models import Dossier
-from tests.helpers import (
-    fresh_client,
-    jpeg_bytes,
-    make_procedure,
-    make_user,
-    manifest,
-    new_key,
-    pdf_bytes,
-    post_dossier,
-    put_blob,
-    sign_in,
-)
+from tests.factories import jpeg_bytes, make_procedure, make_user, manifest, new_key, pdf_bytes
+from tests.helpers import fresh_client, post_dossier, put_blob, sign_in
 
 
 def _queued_body(client, account_id):

@@ -4,17 +4,8 @@ import re
 
 from app.extensions import db
 from app.models import Blob, Document, Dossier, Status, StatusEvent
-from tests.helpers import (
-    jpeg_bytes,
-    make_procedure,
-    manifest,
-    new_key,
-    pdf_bytes,
-    png_bytes,
-    post_dossier,
-    put_blob,
-    sha,
-)
+from tests.factories import jpeg_bytes, make_procedure, manifest, new_key, pdf_bytes, png_bytes, sha
+from tests.helpers import post_dossier, put_blob
 
 
 def count(model) -> int:

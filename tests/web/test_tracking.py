@@ -4,18 +4,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Dossier
-from tests.helpers import (
-    VALID_ID,
-    VALID_PHONE,
-    csrf_token,
-    fresh_client,
-    jpeg_bytes,
-    make_procedure,
-    manifest,
-    new_key,
-    post_dossier,
-    put_blob,
-)
+from tests.factories import VALID_ID, VALID_PHONE, jpeg_bytes, make_procedure, manifest, new_key
+from tests.helpers import csrf_token, fresh_client, post_dossier, put_blob
 
 
 @pytest.fixture

@@ -10,16 +10,13 @@ from app.models import WebhookDelivery, WebhookSubscription
 from app.services import workflow
 from app.services.webhooks import delivery
 from tests.agency_helpers import RECEPTION, department
+from tests.factories import make_dossier, make_user
 from tests.helpers import form_post as post
-from tests.helpers import fresh_client, make_dossier, make_user, sign_in
+from tests.helpers import sign_in
 from tests.webhook_receiver import Receiver
 
 PAGE = "/staff/quan-tri/webhook"
 
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from app.services import workflow
 from app.services.errors import Invalid
 from app.services.webhooks import delivery, subscriptions
 from tests.agency_helpers import RECEPTION, department
-from tests.helpers import make_dossier
+from tests.factories import make_dossier
 from tests.webhook_receiver import Receiver
 
 APP = Path(__file__).resolve().parents[2] / "app"
