@@ -9,7 +9,8 @@ health checks, two `flask worker` processes, a loopback SMTP server) and proves:
   a. N dossiers with real files sent through the balancer by phones following the outbox
      rules (bench/cluster_client.py), app1 killed (kill -9, master and workers) a third of
      the way in and restarted: exactly N dossiers, one code per key, every file's SHA-256
-     intact in S3;
+     intact in S3; then one key sent to app1 and app2 at the same moment, 20 times: one
+     dossier each, both answers with its code;
   b. a session started on app1 works on app2, and signing out on app2 ends it on both;
   c. the tracking rate limit counts requests spread over both servers as one client's, and
      so does the sign-in back-off (Redis);
@@ -40,6 +41,7 @@ import requests  # noqa: E402
 from bench.cluster_checks import (  # noqa: E402
     dossiers_and_documents,
     dump,
+    key_race,
     notifications_once,
     rate_limit_across,
     redis_outage,
@@ -131,6 +133,8 @@ def main() -> int:
         proofs = {"a_dossiers": dossiers_and_documents(stack, items, before)}
         proofs["a_dossiers"]["submission"] = figures
         print(f"(a) dossiers and documents: {dump(proofs['a_dossiers'])}", flush=True)
+        proofs["a_key_race"] = key_race(stack)
+        print(f"(a') one key sent to both servers at once: {dump(proofs['a_key_race'])}", flush=True)
         proofs["d_notifications"] = notifications_once(stack, timeout=120)
         print(f"(d) notifications: {dump(proofs['d_notifications'])}", flush=True)
         proofs["b_sessions"] = sessions_across(stack)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import time
 from collections import Counter
 
 import requests
 
-from bench.cluster_client import Item
+from bench.cluster_client import Item, choose_procedure, make_item
 from bench.cluster_stack import BUCKET, Stack, psql
 from tests.s3_server import client as s3_client
 
@@ -70,6 +71,50 @@ def dossiers_and_documents(stack: Stack, items: list[Item], before: int) -> dict
             "files_missing": missing, "answers_per_key_max": max((len(i.codes) for i in items), default=0),
             "tries_max": max((i.tries for i in items), default=0),
             "attention": [f"{i.n}: {i.error}" for i in items if i.outcome == "attention"][:10]}
+
+
+def _post_at_once(phone: requests.Session, item: Item, urls: list[str]) -> list[requests.Response]:
+    """POST the item's request to every url at the same moment (a barrier), with one key."""
+    answers: list = [None] * len(urls)
+    start = threading.Barrier(len(urls))
+
+    def post(i: int) -> None:
+        start.wait()
+        answers[i] = phone.post(urls[i] + "/api/v1/dossiers", json=item.body, timeout=60,
+                                headers={"Idempotency-Key": item.key})
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(urls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+def key_race(stack: Stack, n: int = 20) -> dict:
+    """(a') One phone, one key, the request sent to app1 and app2 at the same moment (a double
+    tap split by the balancer): one dossier per key, both answers name its code."""
+    proc = choose_procedure(requests.get(stack.url + "/api/v1/procedures", timeout=30).json())
+    run = f"race {time.time()}"
+    same = both_ok = 0
+    statuses: Counter = Counter()
+    keys = []
+    for k in range(n):
+        item = make_item(100_000 + k, proc, run)
+        keys.append(item.key)
+        phone = requests.Session()
+        for digest, data in item.files:
+            phone.put(f"{stack.url}/api/v1/blobs/{digest}", data=data, timeout=30,
+                      headers={"Content-Type": "application/octet-stream"})
+        answers = _post_at_once(phone, item, [s.url for s in stack.servers])
+        statuses.update(str(a.status_code) for a in answers)
+        codes = {a.json().get("code") for a in answers if a.status_code in (200, 201)}
+        both_ok += all(a.status_code in (200, 201) for a in answers)
+        same += len(codes) == 1
+    listed = ",".join(f"'{key}'" for key in keys)  # uuid4 strings: nothing to quote
+    held = int(rows(stack, f"SELECT count(*) FROM dossier WHERE client_id IN ({listed})")[0][0])
+    return {"ok": both_ok == n and same == n and held == n, "keys": n, "answers": dict(statuses),
+            "keys_both_answered": both_ok, "keys_one_code": same, "dossiers_for_them": held}
 
 
 def _csrf(html: str) -> str:
