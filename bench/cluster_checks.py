@@ -17,10 +17,8 @@ from collections import Counter
 import requests
 
 from bench.cluster_client import Item, choose_procedure, make_item
-from bench.cluster_stack import BUCKET, Stack, psql
+from bench.cluster_stack import BUCKET, STAFF_EMAIL, STAFF_PASSWORD, Stack, psql
 from tests.s3_server import client as s3_client
-
-STAFF_PASSWORD = "mat-khau-hai-may-chu"
 
 
 def rows(stack: Stack, sql: str) -> list[list[str]]:
@@ -132,9 +130,7 @@ def _signed_in(http: requests.Session, base: str) -> bool:
 def sessions_across(stack: Stack) -> dict:
     """(b) A session started on app1 works on app2; signing out on app2 (with the CSRF token of a
     page of app1) ends it on both: a copy of the cookie kept from before opens nothing."""
-    email = "can-bo-hai-may@motcua.test"
-    stack.flask("create-user", email, "--role", "reception", "--password", STAFF_PASSWORD,
-                "--name", "Cán bộ hai máy chủ")
+    email = STAFF_EMAIL  # made by the stack at start
     one, two = (s.url for s in stack.servers)
     http = requests.Session()
     page = http.get(one + "/dang-nhap", timeout=10).text
@@ -204,7 +200,7 @@ def redis_outage(stack: Stack, free: int = 5) -> dict:
     http = requests.Session()
     page = http.get(stack.servers[0].url + "/dang-nhap", timeout=10).text
     signin = http.post(stack.servers[0].url + "/dang-nhap", allow_redirects=False, timeout=10, data={
-        "email": "can-bo-hai-may@motcua.test", "password": STAFF_PASSWORD, "csrf_token": _csrf(page)})
+        "email": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrf_token": _csrf(page)})
     stack.fresh_redis()  # started again, empty: counters only were lost
     time.sleep(6)  # app/services/counters.py asks an unreachable Redis again after 5 s
     back = _wrong_passwords(stack, "sau-khi-redis-tro-lai@motcua.test", free + 2)

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 BUCKET = "motcua-cluster"
+STAFF_EMAIL, STAFF_PASSWORD = "can-bo-hai-may@motcua.test", "mat-khau-hai-may-chu"  # proof (b)
 
 HAPROXY_CFG = """\
 global
@@ -191,9 +192,12 @@ class Stack:
         }
         self.flask("db", "upgrade")
         # The catalogue loads while the servers boot (each process imports the app: seconds).
-        seed = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "seed-demo"], cwd=ROOT,
-                                env=self.app_env(self.tmp / "cli"), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
+        # The catalogue and the officer of proof (b) are made while the servers boot.
+        officer = ["create-user", STAFF_EMAIL, "--role", "reception", "--password", STAFF_PASSWORD]
+        setup = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
+                                  env=self.app_env(self.tmp / f"cli{k}"), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT)
+                 for k, args in enumerate([["seed-demo"], officer])]
         for name in ("app1", "app2"):
             instance = self.tmp / name
             env = self.app_env(instance)
@@ -210,9 +214,10 @@ class Stack:
             server.start(wait=False)
         for k in (1, 2):
             self.start_worker(k)
-        output = seed.communicate(timeout=180)[0]
-        if seed.returncode != 0:
-            raise RuntimeError(f"flask seed-demo failed:\n{output.decode(errors='replace')}")
+        for proc in setup:
+            output = proc.communicate(timeout=180)[0]
+            if proc.returncode != 0:
+                raise RuntimeError(f"{proc.args[5]} failed:\n{output.decode(errors='replace')}")
         for server in self.servers:
             server.wait_ready(timeout=120)
         self.start_haproxy()
