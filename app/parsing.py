@@ -23,15 +23,11 @@ from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from app.schemas.bounded import INT64_MAX, INT64_MIN, INT_MAX, db_int, to_int
-from app.services.errors import DomainError
+from app.services.errors import InvalidJSON
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class InvalidJSON(DomainError, ValueError):
-    """The body is not JSON this API reads. A ValueError, so `get_json(silent=True)` is None."""
-
-    code, status = "invalid_json", 400
 
 
 class DatabaseId(IntegerConverter):

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 
 from app.errors import api_error
-from app.parsing import InvalidJSON
+from app.services.errors import InvalidJSON
 
 bp = Blueprint("api", __name__)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from app.models import Dossier
 from app.schemas.dossier import is_uuid
 from app.services.dossiers import tracking
-from app.services.errors import InvalidJson, KeyRequired, NotFound
+from app.services.errors import InvalidJSON, KeyRequired, NotFound
 
 
 def citizen_write(code: str) -> tuple[str, dict, Dossier]:
@@ -20,7 +20,7 @@ def citizen_write(code: str) -> tuple[str, dict, Dossier]:
         raise KeyRequired(_("Thiếu hoặc sai tiêu đề Idempotency-Key (phải là một UUID)."))
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        raise InvalidJson(_("Nội dung gửi lên không phải JSON hợp lệ."))
+        raise InvalidJSON(_("Nội dung gửi lên không phải JSON hợp lệ."))
     dossier = tracking.authorise(code.strip().upper(), payload)
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ khớp với thông tin đã nhập."))

@@ -26,7 +26,9 @@ class Invalid(DomainError):
     code, status = "invalid", 422
 
 
-class InvalidJson(DomainError):
+class InvalidJSON(DomainError, ValueError):
+    """The body is not JSON this API reads. A ValueError, so `get_json(silent=True)` is None."""
+
     code, status = "invalid_json", 400
 
 
@@ -89,6 +91,10 @@ class WrongStatus(DomainError):
     code, status = "wrong_status", 409
 
 
+class TooLate(WrongStatus):
+    """The post already has the item (or the request was cancelled): 409."""
+
+
 class Stale(DomainError):
     code, status = "changed_by_someone_else", 409
 
@@ -112,3 +118,9 @@ class InUse(DomainError):
 # The centre's own limits
 class SequenceExhausted(DomainError):
     code, status = "sequence_exhausted", 503
+
+
+class SigningFailed(DomainError):
+    """The centre's certificate cannot be used: nothing is attached until an operator fixes it."""
+
+    code, status = "signing_unavailable", 503

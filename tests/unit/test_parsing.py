@@ -5,8 +5,9 @@ import json
 import pytest
 from marshmallow import Schema, ValidationError, fields
 
-from app.parsing import FormValues, InvalidJSON, strict_loads
+from app.parsing import FormValues, strict_loads
 from app.schemas.bounded import INT64_MAX, INT64_MIN, INT_MAX, INT_MIN, DbInteger, WholeItems, db_int, to_int
+from app.services.errors import InvalidJSON
 
 
 @pytest.mark.parametrize("text", [

@@ -19,15 +19,13 @@ from app.models import Dossier, PostalRequest
 from app.models.postal import LEGS_OF, PostalChange, PostalLeg
 from app.services import idempotency, workflow
 from app.services.actors import Actor
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Invalid, NotFound, TooLate
 from app.services.postal import requests as postal
 
 LABELS = {"direction": N_("Dịch vụ"), "recipient": N_("Người nhận"), "email": N_("Email"),
           "address": N_("Địa chỉ"), "note": N_("Ghi chú"), "fee": N_("Cước")}
 
 
-class TooLate(workflow.WrongStatus):
-    """The post already has the item (or the request was cancelled): 409."""
 
 
 def find(dossier: Dossier, request_id: int) -> PostalRequest:

@@ -8,17 +8,11 @@ way. The signed PDF becomes the document's blob: what the applicant downloads, a
 from flask_babel import gettext as _
 
 from app.models import Document, Dossier
-from app.services.errors import DomainError, Invalid
+from app.services.errors import Invalid, SigningFailed
 from app.services.files import blobs
 from app.services.files.uploads import CleanFile
 from app.services.results.certificate import SigningUnavailable
 from app.services.results.signing import PDF, Unsignable, sign_pdf
-
-
-class SigningFailed(DomainError):
-    """The centre's certificate cannot be used: nothing is attached until an operator fixes it."""
-
-    code, status = "signing_unavailable", 503
 
 
 def is_signed(document: Document) -> bool:
