@@ -186,3 +186,11 @@ def test_fee_view_builds_the_qr_for_the_agency_account(setup):
     assert (decoded.bank_bin, decoded.account, decoded.amount) == ("970436", "0071000123456", FEE)
     assert decoded.purpose == dossier.code == fee.content and decoded.crc_ok
     assert fee.bank == "Vietcombank"
+
+
+def test_the_transfer_is_asked_for_only_when_the_department_asks(setup):
+    agency, proc, officer = setup
+    dossier = processing(proc)
+    assert fees.fee_of(dossier) is None  # being processed: no fee asked yet
+    workflow.request_payment(dossier, officer, version=dossier.version)
+    assert fees.fee_of(dossier).payload is not None

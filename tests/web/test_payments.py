@@ -106,6 +106,7 @@ def test_free_procedure_shows_no_payment(app, ctx):
     proc.fee = 0
     db.session.commit()
     dossier = processing(proc)
+    workflow.request_payment(dossier, officer_of(agency), version=dossier.version)  # a tax, say
     page = tracked(app, dossier).get(f"/ho-so/{dossier.code}").get_data(as_text=True)
     assert 'id="payment"' not in page
 

@@ -16,9 +16,10 @@ from app.lib.banks import bank_name
 from app.models import BankAccount, Dossier, Payment, Status
 from app.services.payments import accounts
 
-# A fee is asked for only while the dossier is being handled (not once refused, stopped or done).
-ASKING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT,
-                    Status.AWAITING_PAYMENT})
+# The transfer is asked for when the department asks for the fee (status 6, "Yêu cầu thực hiện
+# nghĩa vụ tài chính"): before that a dossier may still be refused, and no procedure says yet
+# that its fee is due at submission. What was paid shows in any status.
+ASKING = frozenset({Status.AWAITING_PAYMENT})
 
 
 @dataclass(frozen=True)
