@@ -117,6 +117,7 @@ class Config:
     RESULT_SIGNING_KEY = os.environ.get("RESULT_SIGNING_KEY", str(INSTANCE / "signing" / "demo-key.pem"))
     RESULT_SIGNING_CERT = os.environ.get("RESULT_SIGNING_CERT", str(INSTANCE / "signing" / "demo-cert.pem"))
     RESULT_SIGNING_PASSWORD = os.environ.get("RESULT_SIGNING_PASSWORD", "")
+    RESULT_SIGNING_PREVIOUS = os.environ.get("RESULT_SIGNING_PREVIOUS", "")  # earlier certificates (PEM)
     RESULT_SIGNING_DEMO = "RESULT_SIGNING_KEY" not in os.environ
     RESULT_VERIFY_RATE_LIMIT = os.environ.get("RESULT_VERIFY_RATE_LIMIT", "10 per minute;60 per hour")
 

@@ -50,3 +50,19 @@ def upload(data: bytes, name: str = "ket-qua.pdf") -> tuple[io.BytesIO, str]:
 def reload(dossier):
     db.session.expire_all()
     return db.session.get(type(dossier), dossier.id)
+
+
+def resolved_with(files: list[tuple[bytes, str]], return_method: str = "electronic"):
+    """A dossier its department resolved with these result files, signed as the staff form signs."""
+    from app.models import Document
+    from app.services.files import blobs
+    from app.services.files.uploads import inspect
+
+    dossier, officer = processing_dossier()
+    docs = []
+    for data, name in files:
+        blob, _new = blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
+        docs.append(Document(original_name=name, size=blob.size, sha256=blob.sha256,
+                             media_type=blob.media_type))
+    workflow.resolve(dossier, Actor.of(officer), docs, return_method)
+    return reload(dossier)

@@ -151,3 +151,18 @@ def test_a_pkcs12_bundle_is_used_as_the_key(ctx, tmp_path):
                       RESULT_SIGNING_DEMO=False)
     verdict = verify(sign_pdf(result_pdf(), CODE))
     assert verdict.ok and verdict.signer == "Trung tâm thử PKCS#12"
+
+
+def test_results_signed_with_an_earlier_certificate_stay_the_centres(ctx, tmp_path):
+    ours = dict(ctx.config)
+    old_key, old_cert = tmp_path / "old-key.pem", tmp_path / "old-cert.pem"
+    ctx.config.update(RESULT_SIGNING_KEY=str(old_key), RESULT_SIGNING_CERT=str(old_cert))
+    signed_before = sign_pdf(result_pdf(), CODE)
+    ctx.config.update(ours)  # the certificate was renewed
+    assert verify(signed_before).state == verification.FOREIGN
+    ctx.config["RESULT_SIGNING_PREVIOUS"] = str(old_cert)
+    verdict = verify(signed_before)
+    assert verdict.ok and verdict.code == CODE
+    assert verify(flip(signed_before, 300)).state == verification.TAMPERED
+    ctx.config["RESULT_SIGNING_PREVIOUS"] = str(tmp_path / "gone.pem")
+    assert verify(signed_before).state == verification.UNAVAILABLE

@@ -173,3 +173,14 @@ def test_checking_writes_nothing(app, ctx):
     for data in (signed, flip(signed, 500), jpeg_bytes(), b"%PDF-1.4 rac"):
         check(fresh_client(app), data)
     assert (db.session.query(Blob).count(), db.session.query(Document).count()) == before
+
+
+def test_signing_cert_command_makes_the_demo_pair_once(app, runner, tmp_path):
+    app.config.update(RESULT_SIGNING_KEY=str(tmp_path / "key.pem"),
+                      RESULT_SIGNING_CERT=str(tmp_path / "cert.pem"))
+    made = runner.invoke(args=["signing-cert"])
+    assert made.exit_code == 0 and "Demo signing certificate written" in made.output
+    assert "SHA-256 fingerprint" in made.output and app.config["CENTRE_NAME"] in made.output
+    again = runner.invoke(args=["signing-cert"])
+    assert again.exit_code == 0 and "left as they are" in again.output
+    assert made.output.split("fingerprint: ")[1] == again.output.split("fingerprint: ")[1]

@@ -4,6 +4,8 @@ Production points RESULT_SIGNING_KEY / RESULT_SIGNING_CERT at the province's cer
 files, or a PKCS#12 file as the key with RESULT_SIGNING_PASSWORD). Only when those settings are
 left at their defaults (RESULT_SIGNING_DEMO) and neither file exists is a self-signed demo pair
 made, under an exclusive lock so that several workers starting at once agree on one pair.
+After a renewal, RESULT_SIGNING_PREVIOUS names the earlier certificates, so that results signed
+with them still verify as the centre's.
 """
 
 import datetime as dt
@@ -34,6 +36,20 @@ class Credentials:
     key: asn1_keys.PrivateKeyInfo
     cert: asn1_x509.Certificate
     chain: tuple[asn1_x509.Certificate, ...]  # intermediates shipped in a PKCS#12 file
+    # Certificates the centre signed with before (RESULT_SIGNING_PREVIOUS): still the centre's
+    # for results signed then; each file's first certificate, the rest of it their chain.
+    earlier: tuple[asn1_x509.Certificate, ...] = ()
+    earlier_chain: tuple[asn1_x509.Certificate, ...] = ()
+
+    @property
+    def pinned(self) -> tuple[asn1_x509.Certificate, ...]:
+        """Every certificate whose signature is the centre's: today's, then the earlier ones."""
+        return (self.cert, *self.earlier)
+
+    @property
+    def known(self) -> set[bytes]:
+        """The DER of every certificate a signature of the centre's may carry."""
+        return {c.dump() for c in (self.cert, *self.chain, *self.earlier, *self.earlier_chain)}
 
     @property
     def fingerprint(self) -> str:
@@ -97,14 +113,30 @@ def credentials() -> Credentials:
         make_demo_pair(key_path, cert_path, config["CENTRE_NAME"])
     try:  # a PKCS#12 key may carry its certificate: then the certificate file may be absent
         cert_time = cert_path.stat().st_mtime_ns if cert_path.exists() else None
-        stamp = (str(key_path), key_path.stat().st_mtime_ns, str(cert_path), cert_time)
+        stamp = (str(key_path), key_path.stat().st_mtime_ns, str(cert_path), cert_time,
+                 config.get("RESULT_SIGNING_PREVIOUS") or "")
     except OSError as exc:
         raise SigningUnavailable(f"signing key missing: {exc}") from exc
     cached = current_app.extensions.get("result_signing")
     if cached is None or cached[0] != stamp:
         cached = current_app.extensions["result_signing"] = (
-            stamp, _load(key_path, cert_path, config.get("RESULT_SIGNING_PASSWORD") or None))
+            stamp, _with_earlier(_load(key_path, cert_path, config.get("RESULT_SIGNING_PASSWORD") or None),
+                                 config.get("RESULT_SIGNING_PREVIOUS") or ""))
     return cached[1]
+
+
+def _with_earlier(cred: Credentials, setting: str) -> Credentials:
+    """Add the certificates named by RESULT_SIGNING_PREVIOUS (PEM files, separated by os.pathsep)."""
+    earlier, chain = [], []
+    for name in filter(None, setting.split(os.pathsep)):
+        try:
+            found = x509.load_pem_x509_certificates(Path(name).read_bytes())
+        except (OSError, ValueError) as exc:
+            raise SigningUnavailable(f"earlier signing certificate unreadable: {name}: {exc}") from exc
+        loaded = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in found]
+        earlier.append(loaded[0])
+        chain.extend(loaded[1:])
+    return Credentials(cred.key, cred.cert, cred.chain, tuple(earlier), tuple(chain))
 
 
 def _load(key_path: Path, cert_path: Path, password: str | None) -> Credentials:

@@ -5,8 +5,10 @@ any PDF reader lists it in its signature panel with the centre's name, the time 
 "Kết quả giải quyết hồ sơ <code>", which /xac-thuc reads back.
 """
 
+import asyncio
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -26,6 +28,20 @@ CODE = re.compile(r"[0-9A-Za-z.]{1,20}-\d{6}-\d{4}")
 
 class Unsignable(Exception):
     """This PDF cannot be signed (damaged beyond repair, or protected by a password)."""
+
+
+def run_sync(coroutine):
+    """Run one of pyHanko's coroutines to its end, also from a thread whose event loop is running.
+
+    pyHanko's plain functions call asyncio.run(), which refuses to run inside a running loop
+    (an async worker, a test driving a browser); then the work goes to a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def reason_for(code: str) -> str:
@@ -58,7 +74,7 @@ def sign_pdf(data: bytes, code: str) -> bytes:
             location=config["CENTRE_NAME"], name=config["CENTRE_NAME"],
             contact_info=config["PUBLIC_URL"].rstrip("/") + "/xac-thuc",
             subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-        signers.sign_pdf(writer, meta, signer=signer, output=out)
+        run_sync(signers.async_sign_pdf(writer, meta, signer=signer, output=out))
     except (PdfError, SigningError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise Unsignable(_("Tệp PDF kết quả bị hỏng nên không ký số được. Hãy xuất lại tệp PDF "
                            "từ phần mềm soạn thảo rồi đính kèm lại.")) from exc

@@ -15,7 +15,7 @@ from datetime import datetime
 from asn1crypto import cms as asn1_cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -23,7 +23,7 @@ from pyhanko_certvalidator import ValidationContext
 from app.extensions import db
 from app.models import Document
 from app.services.results.certificate import Credentials, SigningUnavailable, credentials
-from app.services.results.signing import code_in, rebuild_xref
+from app.services.results.signing import code_in, rebuild_xref, run_sync
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,6 @@ def _judge_any(data: bytes, cred: Credentials) -> Verdict:
 
 
 def _judge(data: bytes, cred: Credentials) -> Verdict:
-    trusted = cred.cert
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     signatures = reader.embedded_signatures
     if not signatures:  # with a signature's byte range in it, a changed byte hid the signature
@@ -96,10 +95,10 @@ def _judge(data: bytes, cred: Credentials) -> Verdict:
     when = sig.self_reported_timestamp
     # Validated at the time it claims: only the centre's key makes a signature this anchor
     # trusts, so a result stays valid after the certificate that signed it has expired.
-    context = ValidationContext(trust_roots=[trusted], allow_fetching=False, moment=when,
+    context = ValidationContext(trust_roots=list(cred.pinned), allow_fetching=False, moment=when,
                                 revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(sig, context)
+        status = run_sync(async_validate_pdf_signature(sig, context))
     except SignatureValidationError:
         return Verdict(TAMPERED, signatures=len(signatures))
     cert = status.signing_cert
@@ -107,7 +106,7 @@ def _judge(data: bytes, cred: Credentials) -> Verdict:
             "code": code_in(_text(sig.sig_object.get("/Reason"))), "signatures": len(signatures)}
     if not status.intact or not status.valid:
         return Verdict(TAMPERED, **base)
-    if not status.trusted or cert.dump() != trusted.dump():
+    if not status.trusted or cert.dump() not in {c.dump() for c in cred.pinned}:
         return Verdict(FOREIGN, **{**base, "code": None})
     if not _container_untouched(sig, cred):
         return Verdict(TAMPERED, **base)
@@ -127,10 +126,10 @@ def _container_untouched(sig, cred: Credentials) -> bool:
     raw = bytes(sig.sig_object["/Contents"])
     info = asn1_cms.ContentInfo.load(raw, strict=False)
     der = info.dump()
-    ours = {c.dump() for c in (cred.cert, *cred.chain)}
     carried = [c.chosen.dump() for c in info["content"]["certificates"] or []]
+    pinned = {c.dump() for c in cred.pinned}
     return (raw[:len(der)] == der and not raw[len(der):].strip(b"\0")
-            and cred.cert.dump() in carried and all(c in ours for c in carried))
+            and any(c in pinned for c in carried) and all(c in cred.known for c in carried))
 
 
 def _name(cert: asn1_x509.Certificate) -> str:
