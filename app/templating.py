@@ -37,8 +37,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(mask)
     app.add_template_global(qr_svg)
     app.add_template_global(dossier_labels)
-    app.add_template_global(_rating_of, "rating_of")
-    app.add_template_global(_officers, "rating_officers")
     app.add_template_global(access_token)
     app.add_template_global(lambda: str(uuid.uuid4()), "new_uuid")
 
@@ -62,23 +60,6 @@ def mask(value: str, keep: int = 3) -> str:
     if len(value) <= keep * 2:
         return value
     return value[:keep] + "•" * (len(value) - keep - 2) + value[-2:]
-
-
-def _rating_of(dossier):
-    """Return the dossier's rating with its label, or None."""
-    from app.models import Level
-    from app.services.dossiers.ratings import existing
-
-    rating = existing(dossier)
-    if rating is not None:
-        rating.level_label = Level(rating.level).label
-    return rating
-
-
-def _officers(dossier):
-    from app.services.dossiers.ratings import officers
-
-    return officers(dossier)
 
 
 def dossier_labels(procedure) -> dict[str, str]:

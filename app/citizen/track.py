@@ -7,7 +7,8 @@ from app.citizen import bp
 from app.citizen.access import dossier_or_404, grant
 from app.extensions import limiter
 from app.lib.time import local_today
-from app.services.dossiers import tracking
+from app.models import Level, Status
+from app.services.dossiers import ratings, tracking
 from app.services.dossiers.tracking import track_limit
 from app.services.postal import requests as postal
 from app.services.workflow import deadlines
@@ -57,5 +58,9 @@ def status(code: str):
 
 def render_status(dossier, **extra) -> str:
     """Render the status page: the dossier, its postal request and its working days left."""
+    rating = ratings.existing(dossier)
+    may_rate = rating is None and dossier.status in (Status.REFUSED, Status.RETURNED)
     return render_template("citizen/status.html", dossier=dossier, current=postal.latest(dossier),
-                           due=due_status(dossier, local_today(), deadlines.load_calendar()), **extra)
+                           due=due_status(dossier, local_today(), deadlines.load_calendar()),
+                           rating=rating, rating_label=Level(rating.level).label if rating else None,
+                           rating_officers=ratings.officers(dossier) if may_rate else [], **extra)
