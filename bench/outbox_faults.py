@@ -230,7 +230,8 @@ def line(name: str, s: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10, help="runs per faulty series, seeds 1..N")
+    parser.add_argument("--seeds", type=int, default=10, help="runs per faulty series")
+    parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--dossiers", type=int, default=12)
     parser.add_argument("--clean-runs", type=int, default=4, help="fault-free runs, among the faulty ones")
     parser.add_argument("--series", nargs="+", choices=["after", "fault_free", "before"],
@@ -239,7 +240,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=240.0, help="cap of one run's drain, s")
     parser.add_argument("--out", type=Path, default=OUT, help="results file (merged into)")
     args = parser.parse_args()
-    seeds = list(range(1, args.seeds + 1))
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     dirty = bool(git("status", "--porcelain", "--", *OURS, "static/js/outbox.js"))
     common = {"commit": git("rev-parse", "--short", "HEAD") + ("+uncommitted" if dirty else ""),
               "dossiers": args.dossiers, "photos_per_dossier": 2, "photo_px": [2400, 1800],
