@@ -6,6 +6,7 @@
 // exactly one place: the draft.
 import { prepare } from "./photo.js";
 import { problem } from "./file-check.js";
+import { checkPhoto, photoHint } from "./photo-check.js";
 import { humanSize, sha256Hex } from "./bytes.js";
 import { fill, h } from "./dom.js";
 import { _ } from "./i18n.js";
@@ -33,6 +34,7 @@ export function bindFiles(form, draft, changed, report = () => null) {
         ? _("(%(size)s, ảnh gốc %(original)s)", { size: humanSize(f.size), original: humanSize(f.original_size) })
         : `(${humanSize(f.size)})`), " ",
       h("button", { type: "button", class: "file-remove", onclick: () => removeFile(field, i) }, _("Bỏ tệp này")),
+      photoHint(f, { retake: () => retake(field, f), keep: () => keep(field, f) }),
     ));
     const working = field.dataset.busy ? [h("li", { class: "muted" }, _("Đang thu nhỏ và lưu tệp…"))] : [];
     fill(list, [...items, ...working]);
@@ -44,6 +46,19 @@ export function bindFiles(form, draft, changed, report = () => null) {
     changed().catch(() => null); // kept in memory; the next save writes it
   }
 
+  // A photo that looks unreadable (photo-check.js) is only advice: kept, or retaken, in which
+  // case the new photo takes its place once it is here (cancelling keeps the old one).
+  function retake(field, f) {
+    field.dataset.retake = f.sha256;
+    field.querySelector("input[type=file]").click();
+  }
+
+  function keep(field, f) {
+    f.check.kept = true;
+    render(field);
+    changed().catch(() => null);
+  }
+
   const sentBytes = () => Object.values(draft.files).flat().reduce((sum, f) => sum + f.size, 0);
 
   async function add(field, picked) {
@@ -51,6 +66,8 @@ export function bindFiles(form, draft, changed, report = () => null) {
     const input = field.querySelector("input[type=file]");
     const accepted = input.accept.split(",").map((t) => t.trim()).filter((t) => ALL.includes(t));
     const refused = [];
+    const retaking = field.dataset.retake;
+    delete field.dataset.retake;
     field.dataset.busy = "1";
     render(field);
     try {
@@ -64,8 +81,11 @@ export function bindFiles(form, draft, changed, report = () => null) {
           continue;
         }
         f.sha256 = await sha256Hex(f.bytes);
+        f.check = await checkPhoto(f);
         const list = (draft.files[req] = draft.files[req] || []);
         if (!list.some((x) => x.sha256 === f.sha256)) list.push(f);
+        const old = list.findIndex((x) => x.sha256 === retaking && x.sha256 !== f.sha256);
+        if (old >= 0) list.splice(old, 1);
       }
     } catch {
       refused.push(_("Không đọc được tệp này trên máy. Vui lòng chọn lại."));
@@ -86,6 +106,7 @@ export function bindFiles(form, draft, changed, report = () => null) {
   for (const field of fields) {
     const input = field.querySelector("input[type=file]");
     render(field);
+    input.addEventListener("cancel", () => delete field.dataset.retake);
     input.addEventListener("change", () => {
       const picked = [...input.files];
       input.value = "";
