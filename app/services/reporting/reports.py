@@ -5,7 +5,10 @@ Per department and in total, for any period [start, end] (local dates, inclusive
   before the period and not finished before it);
 - resolved in the period: early (finished before the appointment day), on time (that day),
   overdue (after it);
-- in progress at the end of the period: within or past the deadline.
+- in progress at the end of the period: within or past the deadline;
+- supplement rounds: requests for supplements made in the period, per 100 dossiers received
+  in it (all, and those filed online): each round is a trip or a resend for the applicant,
+  the figure the photo checks on the phone (static/js/photo-check.js) exist to lower.
 Two counting rules: "centre" compares dates only; "national" also counts a dossier with
 more than one supplement request as overdue. Supplement pauses are already in the due date
 (the workflow pushes it back when the applicant answers), so both rules subtract them.
@@ -20,7 +23,7 @@ from sqlalchemy import cast as sql_cast
 
 from app.extensions import db
 from app.lib.time import VN
-from app.models import Agency, Dossier, Level, Rating, Status
+from app.models import Agency, Dossier, Level, Rating, Status, SupplementRequest
 from app.services.sql import unindexed
 from app.services.workflow import overdue
 
@@ -34,6 +37,14 @@ class Row:
     agency_id: int | None
     name: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLUMNS, 0))
+    rounds: int = 0  # supplement requests made in the period
+    rounds_online: int = 0  # of them, on dossiers filed online
+
+    def rounds_per_100(self, online: bool = False) -> float | None:
+        """Supplement rounds asked in the period per 100 dossiers received in it (None: none)."""
+        base = self.counts["received_online"] + (0 if online else self.counts["received_counter_post"])
+        rounds = self.rounds_online if online else self.rounds
+        return round(100 * rounds / base, 1) if base else None
 
     def share(self, column: str) -> str:
         """Return early / on-time / overdue as a share of resolved, summing to 100 %."""
@@ -140,14 +151,22 @@ def build(start: date, end: date, rule: str = "national") -> Report:
                    still_open, Dossier.status.in_(sorted(Status.COUNTED)))
             .group_by(agency))
 
+    rounds = {agency_id: (n, n_online) for agency_id, n, n_online in db.session.execute(
+        select(Dossier.agency_id, func.count(), _n(online))
+        .select_from(SupplementRequest).join(Dossier, SupplementRequest.dossier_id == Dossier.id)
+        .where(SupplementRequest.requested_at >= lo, SupplementRequest.requested_at < hi)
+        .group_by(Dossier.agency_id))}
+
     agencies = db.session.execute(
         select(Agency.id, Agency.name).where(Agency.is_centre.is_(False)).order_by(Agency.name)).all()
     rows = []
     for agency_id, name in agencies:
         c = counts.get(agency_id, dict.fromkeys(COLUMNS, 0))
         c["received"] = c.pop("received_now", 0) + c["carried_over"]
-        rows.append(Row(agency_id, name, {k: c.get(k, 0) for k in COLUMNS}))
-    total = Row(None, _("Tổng cộng"), {k: sum(r.counts[k] for r in rows) for k in COLUMNS})
+        n, n_online = rounds.get(agency_id, (0, 0))
+        rows.append(Row(agency_id, name, {k: c.get(k, 0) for k in COLUMNS}, int(n), int(n_online or 0)))
+    total = Row(None, _("Tổng cộng"), {k: sum(r.counts[k] for r in rows) for k in COLUMNS},
+                sum(r.rounds for r in rows), sum(r.rounds_online for r in rows))
     ratings = dict(db.session.execute(
         select(Rating.level, func.count()).where(Rating.created_at >= lo, Rating.created_at < hi)
         .group_by(Rating.level)).all())
