@@ -8,10 +8,9 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.account import bp
-from app.extensions import db
 from app.lib import places
 from app.lib.exports import csv_text
-from app.models import SavedAddress, Status
+from app.models import Status
 from app.schemas import flatten_errors
 from app.schemas.postal import PostalRequestSchema
 from app.services.accounts import memberships, organisations
@@ -131,11 +130,7 @@ def add_address(org_id: int):
         clean = PostalRequestSchema().load(form | {"direction": "result"})
     except ValidationError as exc:
         return _page(org, 422, errors=flatten_errors(exc.messages), summary=_("Địa chỉ chưa hợp lệ."))
-    db.session.add(SavedAddress(organisation_id=org.id, label=request.form.get("label", "")[:100],
-                                recipient_name=clean["recipient_name"], phone=clean["phone"],
-                                street=clean["street"], province_code=clean["province"],
-                                ward_code=clean["ward"]))
-    db.session.commit()
+    organisations.save_address(org, request.form.get("label", ""), clean)
     return redirect(url_for("account.organisation", org_id=org.id), 303)
 
 
@@ -168,7 +163,7 @@ def bulk_postal(org_id: int):
             postal.register(dossier, body, key, Actor.of(current_user))
             done += 1
         except DomainError as exc:
-            db.session.rollback()
+            refused(exc)  # this dossier's attempt is undone; the others stand
             problems.append(f"{code}: {exc.message}")
     if done:
         flash(_("Đã đăng ký gửi qua bưu chính %(n)s hồ sơ.", n=done))
@@ -182,6 +177,5 @@ def bulk_postal(org_id: int):
 def set_default(org_id: int):
     """Choose whether the members' new dossiers default to "return by post" (owners only)."""
     org = _org(org_id, owner=True)
-    org.default_return_post = request.form.get("default_return_post") == "1"
-    db.session.commit()
+    organisations.set_default_return_post(org, request.form.get("default_return_post") == "1")
     return redirect(url_for("account.organisation", org_id=org.id), 303)

@@ -74,6 +74,22 @@ def address(org: Organisation, address_id: int) -> SavedAddress:
 # --- Filing for the organisation --------------------------------------------------------------
 
 
+def save_address(org: Organisation, label: str, clean: dict) -> SavedAddress:
+    """Keep a checked postal address (PostalRequestSchema) in the organisation's address book."""
+    saved = SavedAddress(organisation_id=org.id, label=label[:100], recipient_name=clean["recipient_name"],
+                         phone=clean["phone"], street=clean["street"], province_code=clean["province"],
+                         ward_code=clean["ward"])
+    db.session.add(saved)
+    db.session.commit()
+    return saved
+
+
+def set_default_return_post(org: Organisation, by_post: bool) -> None:
+    """Choose whether the members' new dossiers default to "return by post"."""
+    org.default_return_post = by_post
+    db.session.commit()
+
+
 def filing_for(user: User | None, chosen) -> Organisation | None:
     """Return the organisation a dossier is filed for, checked against the account's membership.
 
