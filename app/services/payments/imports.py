@@ -77,19 +77,21 @@ def _store(agency_id, credits, file_name, sha256, actor, by) -> Summary:
                             credits=len(credits), added=len(fresh), imported_by=by)
     db.session.add(batch)
     db.session.flush()
+    credits = [BankCredit(agency_id=agency_id, transaction_id=line.transaction_id, booked_at=line.booked_at,
+                          amount=line.amount, content=line.content, import_id=batch.id) for line in fresh]
+    db.session.add_all(credits)
+    db.session.flush()  # a transaction id stored meanwhile by another import is refused here
+    dossiers = matching.dossiers_for(credits, agency_id)
+    payments = matching.payments_of(sorted({d.id for d in dossiers if d is not None}))
     touched = {}
-    for line in fresh:
-        credit = BankCredit(agency_id=agency_id, transaction_id=line.transaction_id, booked_at=line.booked_at,
-                            amount=line.amount, content=line.content, import_id=batch.id)
-        db.session.add(credit)
-        dossier = matching.dossier_for(credit)
-        if dossier is None:
-            summary.unmatched += 1
-            continue
-        before = dossier.status
-        payment = matching.apply(credit, dossier, actor, "code")
-        touched[dossier.code] = payment
-        summary.confirmed += int(dossier.status != before)
+    with db.session.no_autoflush:  # one flush at the end, not one per line
+        for credit, dossier in zip(credits, dossiers, strict=True):
+            if dossier is None:
+                summary.unmatched += 1
+                continue
+            before = dossier.status
+            touched[dossier.code] = matching.apply(credit, dossier, actor, "code", payments)
+            summary.confirmed += int(dossier.status != before)
     db.session.flush()
     for payment in touched.values():
         state = payment.state

@@ -40,28 +40,52 @@ def codes_in(content: str, agency_code: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def dossier_for(credit: BankCredit) -> Dossier | None:
-    """Return the one dossier of the receiving agency that the credit's content names, if any."""
-    codes = codes_in(credit.content, current_app.config["AGENCY_CODE"])
-    if not codes:
-        return None
-    matches = db.session.execute(
-        db.select(Dossier).where(Dossier.code.in_(codes), Dossier.agency_id == credit.agency_id)
-    ).scalars().all()
-    return matches[0] if len(matches) == 1 else None
+def dossiers_for(credits: list[BankCredit], agency_id: int) -> list[Dossier | None]:
+    """For each credit, the one dossier of the receiving agency its content names, or None.
+
+    One query per 500 codes, whatever the statement's length (a statement is thousands of lines).
+    """
+    agency_code = current_app.config["AGENCY_CODE"]
+    named = [codes_in(c.content, agency_code) for c in credits]
+    wanted = sorted({code for codes in named for code in codes})
+    found: dict[str, Dossier] = {}
+    for start in range(0, len(wanted), 500):
+        found.update((d.code, d) for d in db.session.execute(db.select(Dossier).where(
+            Dossier.code.in_(wanted[start:start + 500]), Dossier.agency_id == agency_id)).scalars())
+    out = []
+    for codes in named:
+        matches = {found[c].id: found[c] for c in codes if c in found}
+        out.append(next(iter(matches.values())) if len(matches) == 1 else None)
+    return out
+
+
+def payments_of(dossier_ids: list[int]) -> dict[int, Payment]:
+    """The existing payments of these dossiers, by dossier id."""
+    out: dict[int, Payment] = {}
+    for start in range(0, len(dossier_ids), 500):
+        out.update((p.dossier_id, p) for p in db.session.execute(
+            db.select(Payment).where(Payment.dossier_id.in_(dossier_ids[start:start + 500]))).scalars())
+    return out
 
 
 def _utc(local: datetime) -> datetime:
     return local.replace(tzinfo=VN).astimezone(UTC).replace(tzinfo=None)
 
 
-def apply(credit: BankCredit, dossier: Dossier, actor: Actor, how: str) -> Payment:
-    """Count the credit towards the dossier's fee; confirm the payment if that covers it."""
-    payment = db.session.execute(db.select(Payment).filter_by(dossier_id=dossier.id)).scalar_one_or_none()
+def apply(credit: BankCredit, dossier: Dossier, actor: Actor, how: str,
+          payments: dict[int, Payment] | None = None) -> Payment:
+    """Count the credit towards the dossier's fee; confirm the payment if that covers it.
+
+    `payments` (dossier id → payment) is the caller's batch, read once and kept up to date here.
+    """
+    if payments is None:
+        payments = payments_of([dossier.id])
+    payment = payments.get(dossier.id)
     if payment is None:
         payment = Payment(dossier_id=dossier.id, agency_id=dossier.agency_id,
                           amount_due=dossier.procedure.fee, amount_paid=0)
         db.session.add(payment)
+        payments[dossier.id] = payment
     credit.dossier_id, credit.matched_by = dossier.id, how
     payment.amount_paid = (payment.amount_paid or 0) + credit.amount
     payment.resolved_at, payment.resolved_by, payment.resolution = None, "", ""  # news to decide on again
