@@ -47,12 +47,14 @@ def _delivery() -> str:
     schedule = ", ".join(_wait(step.total_seconds()) for step in delivery.SCHEDULE)
     return (
         "Signed as Standard Webhooks says (verify with any of its libraries and the subscription's "
-        "whsec_ secret) and sent by the worker from the outbox written with the change, in order per "
-        "dossier: a dossier's next event waits until this one is accepted or given up. Thin: read "
+        "whsec_ secret) and sent at once by the worker from the outbox written with the change, in order "
+        "per dossier: a dossier's next event waits until this one is accepted or given up. Thin: read "
         "data.url (GET, with the agency's token) for the dossier itself. A 2xx answer within "
-        f"{current_app.config['WEBHOOK_TIMEOUT']} s accepts it; anything else is tried again, first "
-        f"immediately, then after {schedule} (each ±10 %), or after Retry-After when the answer has "
-        "one (at most 24 h); 410 Gone switches the subscription off. Retries keep the webhook-id.")
+        f"{current_app.config['WEBHOOK_TIMEOUT']} s accepts it; anything else is tried again after "
+        f"{schedule} (each ±10 %), or after Retry-After when the answer has one (at most 24 h), then "
+        "given up; 410 Gone switches the subscription off. When the endpoint accepts a message again, "
+        f"those waiting out its outage (no answer, {', '.join(map(str, delivery.OUTAGE))}) are sent at "
+        "once. Retries keep the webhook-id.")
 
 
 def _operation(event: str) -> dict:
