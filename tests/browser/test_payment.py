@@ -65,6 +65,7 @@ def test_citizen_pays_by_vietqr_and_sees_it_paid_after_the_import(browser, live_
         page.set_input_files("#statement-file", str(statement))  # the same file again: nothing changes
         page.click("button:has-text('Nhập sao kê')")
         expect(page.locator(".notice[role=status]")).to_contain_text("không thay đổi gì")
+        page.screenshot(path="/tmp/payment-staff-360.png", full_page=True)
 
         citizen.reload()
         expect(box.locator(".notice")).to_contain_text("Đã thanh toán 200.000 đ — ngày 09:15 01/12/2026")
