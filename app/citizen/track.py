@@ -10,6 +10,7 @@ from app.lib.time import local_today
 from app.models import Level, Status
 from app.services.dossiers import ratings, tracking
 from app.services.dossiers.tracking import track_limit
+from app.services.payments import fees
 from app.services.postal import requests as postal
 from app.services.workflow import deadlines
 from app.services.workflow.due_status import due_status
@@ -63,4 +64,5 @@ def render_status(dossier, **extra) -> str:
     return render_template("citizen/status.html", dossier=dossier, current=postal.latest(dossier),
                            due=due_status(dossier, local_today(), deadlines.load_calendar()),
                            rating=rating, rating_label=Level(rating.level).label if rating else None,
-                           rating_officers=ratings.officers(dossier) if may_rate else [], **extra)
+                           rating_officers=ratings.officers(dossier) if may_rate else [],
+                           fee=fees.fee_of(dossier), **extra)
