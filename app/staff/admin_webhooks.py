@@ -1,6 +1,10 @@
-"""Admin: agencies' webhook subscriptions (add, secret shown once, rotate, disable), delivery logs."""
+"""Admin: agencies' webhook subscriptions (add, secret shown once, rotate, disable), delivery logs.
 
-from flask import abort, flash, redirect, render_template, request, url_for
+An unknown subscription is a NotFound from the service, answered by app/errors.py like any
+other domain error (its page, its status).
+"""
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -45,10 +49,7 @@ def add_webhook():
 @roles_required(Role.ADMIN)
 def rotate_webhook(subscription_id: int):
     """Give a subscription a new secret, shown once; the old one signs too for 24 h."""
-    try:
-        added = subscriptions.rotate(subscription_id)
-    except DomainError as exc:
-        abort(exc.status)
+    added = subscriptions.rotate(subscription_id)
     return _render({"events": list(subscriptions.EVENTS)}, {}, issued=added)
 
 
@@ -56,10 +57,7 @@ def rotate_webhook(subscription_id: int):
 @roles_required(Role.ADMIN)
 def disable_webhook(subscription_id: int):
     """Stop sending to a subscription."""
-    try:
-        sub = subscriptions.disable(subscription_id)
-    except DomainError as exc:
-        abort(exc.status)
+    sub = subscriptions.disable(subscription_id)
     flash(_("Đã tắt địa chỉ nhận %(url)s.", url=sub.url))
     return redirect(url_for("staff.webhooks"), 303)
 
@@ -68,10 +66,7 @@ def disable_webhook(subscription_id: int):
 @roles_required(Role.ADMIN)
 def enable_webhook(subscription_id: int):
     """Send to a subscription again."""
-    try:
-        sub = subscriptions.enable(subscription_id)
-    except DomainError as exc:
-        abort(exc.status)
+    sub = subscriptions.enable(subscription_id)
     flash(_("Đã bật lại địa chỉ nhận %(url)s.", url=sub.url))
     return redirect(url_for("staff.webhook_log", subscription_id=sub.id), 303)
 
@@ -80,10 +75,7 @@ def enable_webhook(subscription_id: int):
 @roles_required(Role.ADMIN)
 def webhook_log(subscription_id: int):
     """One subscription's latest deliveries: state, attempts, last error, send again."""
-    try:
-        sub = subscriptions.get(subscription_id)
-    except DomainError as exc:
-        abort(exc.status)
+    sub = subscriptions.get(subscription_id)
     return render_template("staff/admin/webhook_log.html", sub=sub, rows=subscriptions.log(sub.id))
 
 
