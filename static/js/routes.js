@@ -6,20 +6,42 @@
 // form that uses them (data-* attributes: postal.js, rating.js).
 
 let table = null;
+// Each page with the block leaves a copy here, so a page the service worker kept from an older
+// build (no block) still finds its addresses offline: the new worker only took over after a page
+// of the new build had loaded online, and that page left the copy (DESIGN.md rule 1: the outbox
+// and drafts must work on every page the person can open offline).
+const KEPT = "motcua.routes";
+
+function parse(text) {
+  try {
+    const parsed = JSON.parse(text);
+    return parsed && typeof parsed === "object" ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function kept(storage) {
+  try {
+    return parse(storage.getItem(KEPT) || "");
+  } catch {  // storage refused (private mode, quota): no copy
+    return null;
+  }
+}
 
 function read() {
   if (table === null) {
     const block = document.getElementById("js-routes");
-    try {
-      table = block ? JSON.parse(block.textContent) : {};
-    } catch {
-      table = {};
+    const fresh = block ? parse(block.textContent) : null;
+    if (fresh) {
+      try { localStorage.setItem(KEPT, block.textContent); } catch { /* no copy: fine online */ }
     }
+    table = fresh || kept(localStorage) || {};
   }
   return table;
 }
 
-// False on a page without the block (one a service worker kept from an older build): main.js
+// False only on a page without the block when no page of this build has left its copy: main.js
 // then leaves it a plain HTML page, as where the offline features are missing.
 export function known() {
   return "outbox" in read();
