@@ -6,14 +6,12 @@ Draws `count` labelled photos (bench/photos/generate.py, seed `seed`) into a tem
 folder, serves them with static/ (and the app's Content-Security-Policy) on 127.0.0.1, and
 in Debian's Chromium (/usr/bin/chromium, never downloaded) runs each through what the apply
 form does: photo.js prepare() (at most 1600 px, JPEG), then photo-check.js checkPhoto().
-The thresholds (LIMITS in photo-check.js) were tuned on `--tuned-on`'s photos; measure on
-another seed. `--tuned-on` also measures that set, so the two figures can be compared.
+LIMITS in photo-check.js were tuned on `--tuned-on`'s photos (measured too): measure another seed.
 
 Prints and writes bench/results/photo_checks.json: agreement of the first issue found (or
 none) with the label, the confusion per class, the issues' figures per class, and the time
 per photo of checkPhoto() (decode, downscale, measure; the median over `rounds` for each
-photo, then the median and 95th percentile over photos), with `measure()` alone beside it.
-Targets: at least 90 % agreement, under 20 ms median.
+photo, then the median and p95 over photos), `measure()` alone beside it. Targets: ≥ 90 %, < 20 ms.
 """
 
 import argparse
