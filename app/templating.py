@@ -1,7 +1,7 @@
 """Template filters and globals: money, dates and labels the way Vietnamese readers expect."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import segno
 from flask import Flask, has_request_context, session
@@ -29,10 +29,19 @@ def moment(value: datetime | None) -> str:
     return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
+def booked(value: datetime | None, utc: bool = True) -> str:
+    """A bank booking: its time where the statement gave one, else only its date (no made-up 00:00)."""
+    if value is None:
+        return ""
+    local = to_local(value) if utc else value
+    return local.strftime("%d/%m/%Y" if local.time() == time() else "%H:%M %d/%m/%Y")
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(vnd)
     app.add_template_filter(day)
     app.add_template_filter(moment)
+    app.add_template_filter(booked)
     app.add_template_filter(human_size, "size")
     app.add_template_filter(mask)
     app.add_template_global(qr_svg)

@@ -247,3 +247,23 @@ def test_an_account_the_qr_cannot_carry_still_shows_the_text(app, waiting):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "0071-000-123456" in page and 'class="vietqr"' not in page
+
+
+def test_a_statement_with_dates_only_shows_the_day_paid_and_no_made_up_time(app, waiting):
+    agency, dossier = waiting
+    citizen = tracked(app, dossier)
+    officer = officer_client(app, agency)
+    line_ = line(1, "FT26335009", "200.000", f"{dossier.code} nop phi", when="01/12/2026")
+    assert upload(officer, csv_bytes([line_])).status_code == 303
+    words = text(citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True))
+    assert "Đã thanh toán 200.000 đ — ngày 01/12/2026." in words and "00:00" not in words
+
+
+def test_with_no_receiving_account_the_page_sends_the_citizen_to_the_counter_now(app, ctx):
+    agency, proc = department()  # no give_account: the administrator has not set one yet
+    dossier = processing(proc)
+    workflow.request_payment(dossier, officer_of(agency), version=dossier.version)
+    words = text(tracked(app, dossier).get(f"/ho-so/{dossier.code}").get_data(as_text=True))
+    assert "Hồ sơ đang chờ bạn nộp phí tại quầy của Trung tâm để được tiếp tục xử lý." in words
+    assert "bằng chuyển khoản" not in words and "khi đến nhận kết quả" not in words
+    assert "200.000 đ" in words and "sao kê" not in words
