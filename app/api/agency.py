@@ -66,14 +66,15 @@ def agency_changes():
     except ValidationError as exc:
         return api_error(400, "invalid_parameter", _("Tham số không hợp lệ."), flatten_errors(exc.messages))
     page = feed.page(g.actor, args["after"], args["limit"], _document_urls())
-    return jsonify(items=page.items, next_cursor=page.next_cursor, has_more=page.has_more)
+    body = {"items": page.items, "next_cursor": page.next_cursor, "has_more": page.has_more}
+    return Response(feed.dumps(body), mimetype="application/json")  # what jsonify wrote, faster
 
 
 @bp.get("/agency/dossiers/<code>")
 @token_required("read")
 def agency_dossier(code: str):
     """Return one dossier of the agency, with its documents and timeline."""
-    return jsonify(feed.one(g.actor, code, _document_urls()))
+    return Response(feed.dumps(feed.one(g.actor, code, _document_urls())), mimetype="application/json")
 
 
 @bp.get("/agency/dossiers/<code>/documents/<int:document_id>")
