@@ -267,3 +267,40 @@ def test_with_no_receiving_account_the_page_sends_the_citizen_to_the_counter_now
     assert "Hồ sơ đang chờ bạn nộp phí tại quầy của Trung tâm để được tiếp tục xử lý." in words
     assert "bằng chuyển khoản" not in words and "khi đến nhận kết quả" not in words
     assert "200.000 đ" in words and "sao kê" not in words
+
+
+def _fee_message(dossier):
+    from app.models.notification import Notification
+
+    return db.session.execute(db.select(Notification).filter_by(
+        dossier_id=dossier.id, event="payment_requested", channel="email")).scalar_one()
+
+
+def test_the_fee_request_tells_the_applicant_how_to_pay_without_a_trip(app, waiting):
+    _agency, dossier = waiting
+    message = _fee_message(dossier)
+    assert message.subject == f"Hồ sơ {dossier.code}: mời bạn nộp phí, lệ phí"
+    body = message.body
+    assert "200.000 đ" in body and "0071000123456" in body and "SO TU PHAP TINH TAY NINH" in body
+    assert f"Nội dung chuyển khoản (ghi đúng để hồ sơ được ghi nhận): {dossier.code}" in body
+    assert "Vietcombank" in body and "nộp phí tại quầy" not in body
+
+
+def test_the_fee_request_without_an_account_sends_the_applicant_to_the_counter(app, ctx):
+    agency, proc = department()
+    dossier = processing(proc)
+    workflow.request_payment(dossier, officer_of(agency), version=dossier.version)
+    body = _fee_message(dossier).body
+    assert "Vui lòng nộp phí tại quầy của Trung tâm." in body and "Số tài khoản" not in body
+
+
+def test_the_fee_request_is_written_in_the_applicants_language(app, ctx):
+    agency, proc = department()
+    give_account(agency)
+    dossier = processing(proc)
+    dossier.language = "en"  # submitted in English (the officer's interface language is not asked)
+    db.session.commit()
+    workflow.request_payment(dossier, officer_of(agency), version=dossier.version)
+    message = _fee_message(dossier)
+    assert message.subject == f"Dossier {dossier.code}: please pay the fee"
+    assert "Account number: 0071000123456" in message.body

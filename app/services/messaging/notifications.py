@@ -24,7 +24,7 @@ from app.models.notification import Notification
 EVENTS = {
     "received", "accepted", "supplement_requested", "supplement_received", "refused",
     "resolved", "ready_at_counter", "handed_to_post", "delivered", "postal_failed", "apology",
-    "withdrawal_declined",
+    "withdrawal_declined", "payment_requested",
 }
 
 

@@ -49,11 +49,16 @@ def payment_of(dossier: Dossier) -> Payment | None:
     return db.session.execute(db.select(Payment).filter_by(dossier_id=dossier.id)).scalar_one_or_none()
 
 
-def fee_of(dossier: Dossier) -> Fee | None:
-    """Return what the dossier owes and has paid, or None when it owes nothing and paid nothing."""
+def fee_of(dossier: Dossier, *, asking: bool = False) -> Fee | None:
+    """Return what the dossier owes and has paid, or None when it owes nothing and paid nothing.
+
+    `asking`: the department is asking for the fee now (the applicant's message is written just
+    before the dossier moves to status 6), so the transfer is asked for whatever the status says.
+    """
+    asking = asking or dossier.status in ASKING
     payment = payment_of(dossier)
     if payment is None:
-        if dossier.procedure.fee <= 0 or dossier.status not in ASKING:
+        if dossier.procedure.fee <= 0 or not asking:
             return None
         due, paid, state, paid_at = dossier.procedure.fee, 0, "due", None
     else:
@@ -61,7 +66,7 @@ def fee_of(dossier: Dossier) -> Fee | None:
     account = accounts.of(dossier.agency_id)
     content = transfer_content(dossier.code)
     payload = None
-    if account is not None and state in ("due", "partial") and dossier.status in ASKING and due > paid:
+    if account is not None and state in ("due", "partial") and asking and due > paid:
         try:
             payload = vietqr.build(account.bank_bin, account.account_number, due - paid, content)
         except vietqr.VietQRError:  # an account saved before a rule tightened: the text still helps

@@ -20,10 +20,20 @@ S = Status
 
 refuse = simple("refuse", note_required=N_("Vui lòng ghi lý do từ chối tiếp nhận."), notice="refused")
 forward = simple("forward")
-request_payment = simple("request_payment")
 confirm_payment = simple("confirm_payment")
 request_withdrawal = simple("request_withdrawal")
 stop = simple("stop")
+
+
+def request_payment(dossier: Dossier, actor: Actor, note: str = "", *, version: int | None = None,
+                    at: datetime | None = None) -> Dossier:
+    """Ask for the fee; the applicant's message says how much, where to transfer it, what to write."""
+    from app.services.payments import fees  # payments confirms through the workflow: no cycle at import
+
+    t = check(dossier, actor, "request_payment", version)
+    note = typed(note)
+    return record(dossier, actor, t.target, note or t.label, at or utcnow(), notice="payment_requested",
+                  reason=note, fee=fees.fee_of(dossier, asking=True))
 
 
 def accept(dossier: Dossier, actor: Actor, note: str = "", *, version: int | None = None,
