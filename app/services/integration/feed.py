@@ -170,19 +170,21 @@ def _items(rows, document_url: Callable[[str, int], str]) -> list[dict]:
                 "media_type": d.media_type, "size": d.size, "sha256": d.sha256,
                 "created_at": d.created_at,
                 "url": document_url(codes[d.dossier_id], d.id)})
+    # Rows unpacked in _COLUMNS' order: 10,000 tuples are read faster than 230,000 attributes.
     return [{
-        "code": r.code, "status": r.status, "status_label": labels[r.status], "version": r.version,
-        "change_seq": r.seq, "channel": CHANNELS.get(r.channel, str(r.channel)),
-        "procedure": {"code": r.procedure_code, "name": r.procedure_name},
-        "received_at": r.submitted_at, "accepted_at": r.accepted_at, "due_date": r.due_date or None,
-        "finished_at": r.finished_at, "returned_at": r.returned_at, "return_method": r.return_method,
-        "applicant": {"kind": r.applicant_kind, "name": r.applicant_name, "id_number": r.applicant_id_number,
-                      "phone": r.applicant_phone, "address": r.applicant_address},
-        "organisation": ({"tax_code": r.tax_code, "contact_name": r.contact_name}
-                         if r.organisation_id is not None or r.tax_code else None),
-        "fields": _fields(r.form_data),
-        "documents": documents.get(r.id, []),
-    } for r in rows]
+        "code": code, "status": status, "status_label": labels[status], "version": version,
+        "change_seq": seq, "channel": CHANNELS.get(channel, str(channel)),
+        "procedure": {"code": procedure_code, "name": procedure_name},
+        "received_at": submitted_at, "accepted_at": accepted_at, "due_date": due_date or None,
+        "finished_at": finished_at, "returned_at": returned_at, "return_method": return_method,
+        "applicant": {"kind": kind, "name": name, "id_number": id_number, "phone": phone, "address": address},
+        "organisation": ({"tax_code": tax_code, "contact_name": contact_name}
+                         if organisation_id is not None or tax_code else None),
+        "fields": _fields(form_data),
+        "documents": documents.get(id_, []),
+    } for (id_, code, status, version, channel, submitted_at, accepted_at, due_date, finished_at, returned_at,
+           return_method, kind, name, id_number, phone, address, tax_code, contact_name, organisation_id,
+           form_data, procedure_code, procedure_name, seq) in rows]
 
 
 @dataclass(frozen=True)
