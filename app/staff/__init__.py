@@ -21,8 +21,8 @@ def staff_only():
 from app.staff import (  # noqa: E402,F401
     actions,
     admin_agencies,
-    admin_payments,
     admin_catalogue,
+    admin_payments,
     admin_requirements,
     admin_tokens,
     admin_users,
