@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import requests
 
+from tests.factories import pdf_bytes  # the same small valid PDF the tests use
+
 CAP_NETWORK, CAP_SERVER = 5.0, 300.0
 
 
@@ -34,15 +36,6 @@ def photo(seed: int, side: int = 160) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=90)
     return buf.getvalue()
-
-
-def pdf(text: str) -> bytes:
-    body = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
-            b"4 0 obj<</Length " + str(len(body)).encode() + b">>stream\n" + body +
-            b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def choose_procedure(procedures: list[dict]) -> dict:
@@ -91,7 +84,7 @@ def make_item(n: int, proc: dict, run: str) -> Item:
     for k, req in enumerate(mandatory):
         seed = int(hashlib.sha256(f"{run}/{n}/{k}".encode()).hexdigest()[:8], 16)
         jpeg = k == photo_at or "pdf" not in req["types"]
-        data = photo(seed) if jpeg else pdf(f"{run} {n} {k}")
+        data = photo(seed) if jpeg else pdf_bytes(f"{run} {n} {k}")
         digest = hashlib.sha256(data).hexdigest()
         files.append((digest, data))
         documents.append({"requirement": req["id"], "sha256": digest,

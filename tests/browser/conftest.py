@@ -11,8 +11,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from app.extensions import db
 from tests.browser.photos import write_photos
-from tests.factories import jpeg_bytes, make_procedure
+from tests.factories import jpeg_bytes, make_agency, make_procedure, make_user
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -135,3 +136,12 @@ def refused_link(app):
         db.session.remove()
         return link
 
+
+@pytest.fixture
+def admin_email(app):
+    """An administrator (and one department to choose), signed in by the test through the form."""
+    with app.app_context():
+        make_agency("000.01.00.H40", "Sở Tư pháp")
+        email = make_user("admin").email
+        db.session.remove()
+        return email

@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
-from tests.factories import STAFF_PASSWORD, make_agency, make_user
+from tests.factories import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -12,14 +11,6 @@ PAGES = ["/staff/quan-tri/tai-khoan", "/staff/quan-tri/co-quan", "/staff/quan-tr
          "/staff/quan-tri/ngay-nghi", "/staff/quan-tri/ma-truy-cap", "/staff/quan-tri/webhook",
          "/staff/quan-tri/tai-khoan-nhan-tien"]
 
-
-@pytest.fixture
-def admin_email(app):
-    with app.app_context():
-        make_agency("000.01.00.H40", "Sở Tư pháp")
-        email = make_user("admin").email
-        db.session.remove()
-        return email
 
 
 def test_every_admin_page_fits_the_phone_and_shows_every_tab(page, admin_email):

@@ -8,18 +8,10 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import ApiToken
 from app.services.integration.tokens import digest
-from tests.factories import STAFF_PASSWORD, make_agency, make_user
+from tests.factories import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def admin_email(app):
-    with app.app_context():
-        make_agency("000.01.00.H40", "Sở Tư pháp")
-        email = make_user("admin").email
-        db.session.remove()
-        return email
 
 
 def test_issue_a_token_see_it_once_then_revoke_it(page, app, admin_email):
