@@ -31,6 +31,9 @@ class Procedure(db.Model):
     time_unit: Mapped[str] = mapped_column(String(16), default="working_day")
     cutoff_hour: Mapped[int | None]
     fee: Mapped[int] = mapped_column(default=0)  # VND
+    # The fee is paid by transfer when the dossier is filed, not when the department asks for
+    # it (status 6): the receipt and the first message already carry the VietQR (payments/fees.py).
+    fee_at_submission: Mapped[bool] = mapped_column(default=False, server_default="0")
     online_level: Mapped[str] = mapped_column(String(16), default="full")  # full | partial
     postal_allowed: Mapped[bool] = mapped_column(default=True)
     form_fields: Mapped[list] = mapped_column(JSON, default=list)
