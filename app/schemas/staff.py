@@ -72,6 +72,7 @@ class ProcedureSchema(Lenient):
                             validate=validate.Range(min=0, max=23, error=N_("Từ {min} đến {max}.")))
     fee = DbInteger(load_default=0, error_messages=INVALID,
                     validate=validate.Range(min=0, error=N_("Không được âm.")))
+    fee_at_submission = fields.Boolean(load_default=False)
     postal_allowed = fields.Boolean(load_default=False)
     active = fields.Boolean(load_default=False)
 

@@ -36,6 +36,7 @@ def load_catalogue(path: Path = DEMO_FILE) -> tuple[int, int]:
         proc.description = row.get("description", "")
         proc.processing_time, proc.time_unit = row["processing_time"], row["time_unit"]
         proc.cutoff_hour, proc.fee = row.get("cutoff_hour"), row.get("fee", 0)
+        proc.fee_at_submission = row.get("fee_at_submission", False)
         proc.online_level = row.get("online_level", "full")
         proc.postal_allowed = row.get("postal_allowed", True)
         proc.form_fields = row.get("fields", [])

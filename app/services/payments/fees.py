@@ -17,9 +17,11 @@ from app.models import BankAccount, Dossier, Payment, Status
 from app.services.payments import accounts
 
 # The transfer is asked for when the department asks for the fee (status 6, "Yêu cầu thực hiện
-# nghĩa vụ tài chính"): before that a dossier may still be refused, and no procedure says yet
-# that its fee is due at submission. What was paid shows in any status.
+# nghĩa vụ tài chính"). A procedure whose fee is paid at submission (`fee_at_submission`) asks
+# for it from filing on, while the dossier is open and before its result: submitted, accepted,
+# processing, waiting for a supplement. What was paid shows in any status.
 ASKING = frozenset({Status.AWAITING_PAYMENT})
+ASKING_FROM_SUBMISSION = ASKING | {Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT}
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,16 @@ def transfer_content(code: str) -> str:
 
 
 def payment_of(dossier: Dossier) -> Payment | None:
+    if dossier.id is None:  # being filed (its receipt message is written before the commit)
+        return None
     return db.session.execute(db.select(Payment).filter_by(dossier_id=dossier.id)).scalar_one_or_none()
+
+
+def asks_now(dossier: Dossier) -> bool:
+    """Whether the dossier's status asks for the transfer (status 6, or from filing on where the
+    procedure's fee is paid at submission)."""
+    statuses = ASKING_FROM_SUBMISSION if dossier.procedure.fee_at_submission else ASKING
+    return dossier.status in statuses
 
 
 def fee_of(dossier: Dossier, *, asking: bool = False) -> Fee | None:
@@ -55,7 +66,7 @@ def fee_of(dossier: Dossier, *, asking: bool = False) -> Fee | None:
     `asking`: the department is asking for the fee now (the applicant's message is written just
     before the dossier moves to status 6), so the transfer is asked for whatever the status says.
     """
-    asking = asking or dossier.status in ASKING
+    asking = asking or asks_now(dossier)
     payment = payment_of(dossier)
     if payment is None:
         if dossier.procedure.fee <= 0 or not asking:
