@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Dossier, User
 from app.models.notification import Notification
+from app.services.payments import fees
 
 # event → template under templates/notifications/; the first line is the subject.
 EVENTS = {
@@ -122,12 +123,14 @@ def notify(dossier: Dossier, event: str, key: str, **context) -> list[Notificati
 
 
 def notify_received(dossier: Dossier) -> list[Notification]:
-    """Acknowledge a new dossier: its code, what happens next, the tracking link.
+    """Acknowledge a new dossier: its code, what happens next, the tracking link, and how to
+    pay where the procedure's fee is paid at submission (the agency's account, the content).
 
     Called once, where a dossier is created (submissions.create_dossier), after its code is
     taken and before the commit.
     """
-    return notify(dossier, "received", "")
+    fee = fees.fee_of(dossier) if dossier.procedure.fee_at_submission else None
+    return notify(dossier, "received", "", fee=fee)
 
 
 def account_channel(user: User) -> tuple[str, str] | None:
