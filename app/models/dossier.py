@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
+from app.i18n import keep, render
 from app.lib.names import display_safe
 from app.lib.text import fold  # a pure function: no cycle, no app needed
 from app.lib.time import utcnow
@@ -134,5 +135,29 @@ class StatusEvent(db.Model):
     actor_label: Mapped[str] = mapped_column(String(255), default="")
     note: Mapped[str] = mapped_column(String(2000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A system message's key and parameters, read in the reader's language (app/i18n.py); the
+    # text above is the same message in Vietnamese. None: typed text, or a row from before keys.
+    note_key: Mapped[str | None] = mapped_column(String(1000))
+    note_params: Mapped[dict | None] = mapped_column(JSON)
+    actor_key: Mapped[str | None] = mapped_column(String(1000))
+    actor_params: Mapped[dict | None] = mapped_column(JSON)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
+
+    @classmethod
+    def of(cls, note, actor_label, **fields) -> "StatusEvent":
+        """Build an entry; a message (note or label) is kept as its key too, typed text as typed."""
+        note, note_key, note_params = keep(note, 2000)
+        label, actor_key, actor_params = keep(actor_label, 255)
+        return cls(note=note, note_key=note_key, note_params=note_params, actor_label=label,
+                   actor_key=actor_key, actor_params=actor_params, **fields)
+
+    @property
+    def note_text(self) -> str:
+        """The note in the current language (as stored, if typed or older than keys)."""
+        return render(self.note_key, self.note_params, self.note)
+
+    @property
+    def actor_text(self) -> str:
+        """Who acted, in the current language (as stored, if a person's name)."""
+        return render(self.actor_key, self.actor_params, self.actor_label)

@@ -119,7 +119,9 @@ class DossierItemSchema(Schema):
     organisation = fields.Dict(allow_none=True, metadata={"description": "tax_code and contact_name"})
     fields_ = fields.Dict(data_key="fields")
     documents = fields.List(fields.Nested(DocumentItemSchema))
-    timeline = fields.List(fields.Dict(), metadata={"description": "only on GET /agency/dossiers/{code}"})
+    timeline = fields.List(fields.Dict(), metadata={
+        "description": "only on GET /agency/dossiers/{code}; each entry's note and actor as the "
+                       "centre records them, in Vietnamese whatever the request's language"})
 
 
 class ChangesPageSchema(Schema):

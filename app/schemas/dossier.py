@@ -163,7 +163,8 @@ class TimelineEntrySchema(Schema):
     status = fields.Integer(required=True)
     status_label = fields.String(required=True)
     at = fields.String(required=True, metadata={"format": "date-time"})
-    note = fields.String(required=True)
+    note = fields.String(required=True, metadata={
+        "description": "in the reader's language, like status_label; what a person typed, as typed"})
 
 
 class TrackedSchema(DossierSummarySchema):

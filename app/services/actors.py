@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.i18n import stored
+from app.i18n import key_of, stored
 from app.models import Dossier, User
 
 
@@ -13,8 +13,11 @@ class Actor:
     kind: str  # user | citizen | api | system, as recorded in StatusEvent.actor_kind
     role: str  # a user's Role, or "citizen" / "system"
     id: int | None = None
-    label: str = ""
+    label: str = ""  # in Vietnamese, for whatever keeps it as text (a supplement request, a payment)
     agency_id: int | None = None
+    # The label as a message (lazy_gettext) when the system wrote it: the timeline keeps its key,
+    # so each reader reads it in their language (app/i18n.py). None: a person's name.
+    message: object = None
 
     @classmethod
     def of(cls, user: User) -> "Actor":
@@ -24,14 +27,24 @@ class Actor:
     @classmethod
     def citizen(cls, dossier: Dossier) -> "Actor":
         """Return the applicant, proven by the code check or a signed link."""
-        # Only ever stored (timeline, supplement requests): in Vietnamese, not the request's language.
-        return cls("citizen", "citizen", None, stored(_l("Người nộp: %(name)s", name=dossier.applicant_name)))
+        return cls.speaking("citizen", "citizen", None,
+                            _l("Người nộp: %(name)s", name=dossier.applicant_name))
 
     @classmethod
-    def system(cls, label: str) -> "Actor":
-        """Return a non-person actor, e.g. the postal service integration."""
-        return cls("system", "system", None, label)
+    def system(cls, label) -> "Actor":
+        """Return a non-person actor, e.g. the postal service integration (`label`: a message or text)."""
+        return cls.speaking("system", "system", None, label)
 
-    def as_tuple(self) -> tuple[str, int | None, str]:
-        """Return (kind, id, label), the form submissions.create_dossier takes."""
-        return self.kind, self.id, self.label
+    @classmethod
+    def speaking(cls, kind: str, role: str, id_: int | None, label, agency_id: int | None = None) -> "Actor":
+        """Return an actor whose label may be a message: kept in Vietnamese and as its key."""
+        return cls(kind, role, id_, stored(label), agency_id, label if key_of(label)[0] else None)
+
+    @property
+    def said(self):
+        """The label as the timeline keeps it: the message if there is one, else the text."""
+        return self.message if self.message is not None else self.label
+
+    def as_tuple(self) -> tuple[str, int | None, object]:
+        """Return (kind, id, label), the form submissions.create_dossier takes (a message kept as one)."""
+        return self.kind, self.id, self.said

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.i18n import stored
 from app.lib.time import to_local, utcnow
 from app.models import Blob, Document, Dossier, Procedure, Status, StatusEvent
 from app.models.status import Channel
@@ -136,7 +135,7 @@ def _check_blobs(clean: dict, procedure: Procedure) -> dict[str, Blob]:
 
 def create_dossier(
     payload: dict, client_id: str, *, channel: int = Channel.ONLINE, owner_id: int | None = None,
-    actor: tuple[str, int | None, str] = ("citizen", None, ""), received: datetime | None = None,
+    actor: tuple[str, int | None, object] = ("citizen", None, ""), received: datetime | None = None,
     language: str = "vi",
     organisation=None,  # filed for it: the caller checked the account is an active member
     sent_from: str = "", may_see: Callable[[Dossier], bool] | None = None,
@@ -192,9 +191,9 @@ def create_dossier(
             ))
         declarations.attach(dossier, drawn)
         kind, actor_id, label = actor
-        dossier.events.append(StatusEvent(
-            from_status=None, to_status=Status.SUBMITTED, actor_kind=kind, actor_id=actor_id,
-            actor_label=label, note=stored(_l("Nộp hồ sơ")), created_at=received,
+        dossier.events.append(StatusEvent.of(
+            _l("Nộp hồ sơ"), label, from_status=None, to_status=Status.SUBMITTED, actor_kind=kind,
+            actor_id=actor_id, created_at=received,
         ))
         # Taking the number locks the day's sequence row (on SQLite, the database's write
         # lock) until the commit just after: every other submission waits for it, so it is

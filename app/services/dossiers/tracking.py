@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
+from app.i18n import render
 from app.lib.identity import phone_key
 from app.models import Dossier, Procedure, StatusEvent
 from app.services.accounts import memberships
@@ -70,7 +71,7 @@ class Tracked:
     procedure_name: str
     submitted_at: datetime
     due_date: date | None
-    timeline: list[tuple[int, datetime, str]]  # (status, at, note), oldest first
+    timeline: list[tuple[int, datetime, str]]  # (status, at, note in the reader's language), oldest first
 
 
 _DT, _PT, _ET = Dossier.__table__, Procedure.__table__, StatusEvent.__table__
@@ -82,7 +83,7 @@ _TRACK = (
     select(_D.id, _D.code, _D.client_id, _D.status, _D.submitted_at, _D.due_date,
            _D.applicant_id_number, _D.applicant_phone,
            _P.code.label("procedure_code"), _P.name.label("procedure_name"),
-           _E.to_status, _E.created_at, _E.note)
+           _E.to_status, _E.created_at, _E.note, _E.note_key, _E.note_params)
     .select_from(_DT.join(_PT, _P.id == _D.procedure_id)
                  .outerjoin(_ET, _E.dossier_id == _D.id))
     .where(_D.code == bindparam("code"))
@@ -105,7 +106,8 @@ def track(code: str, secret: str) -> Tracked | None:
         return None
     return Tracked(first.id, first.code, first.client_id, first.status, first.procedure_code,
                    first.procedure_name, first.submitted_at, first.due_date,
-                   [(r.to_status, r.created_at, r.note) for r in rows if r.to_status is not None])
+                   [(r.to_status, r.created_at, render(r.note_key, r.note_params, r.note))
+                    for r in rows if r.to_status is not None])
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -8,6 +8,7 @@ which already holds it, goes on processing it here (status 4) with its own trans
 """
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -77,7 +78,7 @@ def import_dossier(token: ApiToken, payload: dict, key: str | None) -> tuple[int
         raise Invalid(_("Hồ sơ còn thông tin chưa hợp lệ."),
                       {"procedure": [_("Thủ tục này không thuộc cơ quan của mã truy cập.")]})
     # The department's own counter received it: for these two steps it acts as the reception.
-    intake = Actor("api", Role.RECEPTION, actor.id, actor.label, actor.agency_id)
+    intake = replace(actor, role=Role.RECEPTION)
 
     def make(claim) -> requests.Answer:
         dossier, created = submissions.create_dossier(

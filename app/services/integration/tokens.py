@@ -11,7 +11,6 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.i18n import stored
 from app.lib.time import utcnow
 from app.models import Agency, ApiToken, Role
 from app.models.integration import SCOPES
@@ -125,8 +124,8 @@ def actor_for(token: ApiToken) -> Actor:
     """
     agency = token.agency
     role = Role.RECEPTION if agency.is_centre else Role.DEPARTMENT
-    label = stored(_l("API %(agency)s: %(name)s", agency=agency.short_name or agency.name, name=token.name))
-    return Actor("api", role, token.id, label, agency.id)
+    label = _l("API %(agency)s: %(name)s", agency=agency.short_name or agency.name, name=token.name)
+    return Actor.speaking("api", role, token.id, label, agency.id)
 
 
 def scope_agency_id(actor: Actor) -> int | None:

@@ -9,9 +9,10 @@ moment wins: the legs' version column makes the later writer fail, and nothing i
 from collections.abc import Callable
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.i18n import stored_language
+from app.i18n import joined
 from app.lib import places
 from app.lib.marks import N_
 from app.lib.time import utcnow
@@ -36,19 +37,22 @@ def find(dossier: Dossier, request_id: int) -> PostalRequest:
     return req
 
 
-def _shown(direction: str, recipient: str, email: str, address: str, note: str, fee: int) -> dict:
-    return {"direction": _(postal.DIRECTION_LABELS[direction]), "recipient": recipient,
+def _shown(direction: str, recipient: str, email: str, address: str, note: str, fee: int, say=_) -> dict:
+    return {"direction": say(postal.DIRECTION_LABELS[direction]), "recipient": recipient,
             "email": email or "—", "address": address, "note": note or "—", "fee": postal.vnd(fee)}
 
 
-def differences(req: PostalRequest, clean: dict) -> list[tuple[str, str, str]]:
-    """Return (label, before, after) for each thing the new values change, as people read them."""
+def differences(req: PostalRequest, clean: dict, say=_) -> list[tuple[str, str, str]]:
+    """Return (label, before, after) for each thing the new values change, as people read them.
+
+    `say` translates the labels: `_` for the page, `_l` for the timeline (kept as messages).
+    """
     before = _shown(req.direction, f"{req.recipient_name} · {req.phone}", req.email, req.address,
-                    req.note, req.fee)
+                    req.note, req.fee, say)
     address = places.full_address(clean["street"], clean["ward"], clean["province"])
     after = _shown(clean["direction"], f"{clean['recipient_name']} · {clean['phone']}",
-                   clean.get("email", ""), address, clean["note"], clean["fee"])
-    return [(_(LABELS[k]), before[k], after[k]) for k in LABELS if before[k] != after[k]]
+                   clean.get("email", ""), address, clean["note"], clean["fee"], say)
+    return [(say(LABELS[k]), before[k], after[k]) for k in LABELS if before[k] != after[k]]
 
 
 def preview(req: PostalRequest, clean: dict) -> list[tuple[str, str, str]]:
@@ -104,9 +108,10 @@ def change(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
     if attempt.replay() is not None:
         return req
     preview(req, clean)
-    with stored_language():  # the timeline is written in Vietnamese, whatever the applicant reads
-        text = _("Thay đổi yêu cầu bưu chính: %(what)s", what="; ".join(
-            f"{label}: {after}" for label, _before, after in differences(req, clean)))
+    # Messages all the way down: the timeline keeps their keys, read in each reader's language.
+    text = _l("Thay đổi yêu cầu bưu chính: %(what)s", what=joined("; ", [
+        _l("%(label)s: %(value)s", label=label, value=after)
+        for label, _before, after in differences(req, clean, say=_l)]))
     _save(attempt, req, digest, "change", actor, text, lambda: _apply(req, clean))
     return req
 
@@ -140,8 +145,8 @@ def cancel(dossier: Dossier, request_id: int, payload: dict, key: str, actor: Ac
     if attempt.replay() is not None:
         return req
     check_open(req)
-    with stored_language():
-        text = _("Hủy yêu cầu gửi qua bưu chính") + (f": {reason}" if reason else "")
+    text = (_l("Hủy yêu cầu gửi qua bưu chính: %(r)s", r=reason) if reason
+            else _l("Hủy yêu cầu gửi qua bưu chính"))
     _save(attempt, req, digest, "cancel", actor, text, lambda: _stop(req))
     return req
 

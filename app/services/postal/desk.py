@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.i18n import stored
 from app.lib.marks import N_
 from app.lib.time import local_today, to_local, utcnow
 from app.models import Dossier, PostalRequest, Status
@@ -128,7 +127,7 @@ def finish(leg: PostalLeg, on: date, actor: Actor) -> None:
     notify(leg.dossier, "delivered", _key(leg), leg=leg.kind)
     text = _l(STEP_TEXT[leg.kind, "delivered"], d=on.strftime("%d/%m/%Y"), w=leg.waybill)
     if leg.kind == "result":
-        system = Actor.system(stored(_l("Bưu chính công ích (ghi nhận: %(who)s)", who=actor.label)))
+        system = Actor.system(_l("Bưu chính công ích (ghi nhận: %(who)s)", who=actor.said))
         workflow.return_result(leg.dossier, system, "post", text)
     else:
         workflow.postal_step(leg.dossier, actor, text, leg=leg.kind)

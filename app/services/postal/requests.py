@@ -10,10 +10,10 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.i18n import stored_language
 from app.lib.marks import N_
 from app.models import Dossier, PostalRequest, Status
 from app.models.postal import ACTIVE_STATES, LEGS_OF, PostalLeg
@@ -100,9 +100,9 @@ def register(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[P
         recipient_name=clean["recipient_name"], phone=clean["phone"], email=clean.get("email", ""),
         street=clean["street"], province_code=clean["province"], ward_code=clean["ward"],
         note=clean["note"], fee=clean["fee"], legs=[PostalLeg(kind=k) for k in LEGS_OF[clean["direction"]]])
-    with stored_language():  # the timeline is written in Vietnamese, whatever the applicant reads
-        text = _("Đăng ký dịch vụ bưu chính công ích: %(what)s; cước %(fee)s",
-                 what=_(DIRECTION_LABELS[req.direction]), fee=vnd(req.fee))
+    # A message: the timeline keeps it as its key, read in each reader's language (app/i18n.py).
+    text = _l("Đăng ký dịch vụ bưu chính công ích: %(what)s; cước %(fee)s",
+              what=_l(DIRECTION_LABELS[req.direction]), fee=vnd(req.fee))
     method = "post" if req.leg("result") else None
     # A twin of this request (same key) may win the race: its dossier change makes ours stale.
     with attempt.inserting(races=(workflow.Stale,)) as outcome:

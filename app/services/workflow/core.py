@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.i18n import stored
 from app.lib.time import to_local, utcnow
 from app.models import Document, Dossier, Status, StatusEvent
 from app.services.actors import Actor
@@ -27,15 +26,16 @@ def record(dossier: Dossier, actor: Actor, to: Status, note, at: datetime, *,
     """Append one timeline entry, move the dossier to `to` (may be where it is) and commit.
 
     `note` (a lazy_gettext message, or what a person typed) and the actor's label are
-    stored in Vietnamese whoever acts (app/i18n.py). `notice` names the message the
+    stored in Vietnamese whoever acts, and a message also as its key and parameters, read
+    in each reader's language (app/i18n.py). `notice` names the message the
     applicant gets for this event, with `context` what it needs: each action says its own,
     so one event is one message (answering a supplement is not a second "accepted").
     """
     # Added by foreign key rather than through `dossier.events`: loading that collection
     # would autoflush the dossier early and bump its version twice in one transition.
-    db.session.add(StatusEvent(
-        dossier_id=dossier.id, from_status=dossier.status, to_status=int(to), actor_kind=actor.kind,
-        actor_id=actor.id, actor_label=stored(actor.label), note=stored(note)[:2000], created_at=at,
+    db.session.add(StatusEvent.of(
+        note, actor.said, dossier_id=dossier.id, from_status=dossier.status, to_status=int(to),
+        actor_kind=actor.kind, actor_id=actor.id, created_at=at,
     ))
     if notice is not None:  # keyed by the version: a replay of this transition queues nothing more
         with stale_guard(dossier.id):  # its queries autoflush the dossier's changes

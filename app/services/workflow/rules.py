@@ -88,7 +88,7 @@ def stale_error(dossier_id: int) -> Stale:
     last = db.session.execute(
         db.select(StatusEvent).filter_by(dossier_id=dossier_id).order_by(StatusEvent.id.desc()).limit(1)
     ).scalar_one_or_none()
-    who = last.actor_label if last and last.actor_label else _("người khác")
+    who = last.actor_text if last and last.actor_label else _("người khác")
     when = to_local(last.created_at).strftime("%H:%M %d/%m/%Y") if last else ""
     return Stale(_("Hồ sơ đã được thay đổi bởi %(who)s lúc %(when)s. Trang đã hiện dữ liệu mới "
                    "nhất; vui lòng xem lại trước khi thao tác.", who=who, when=when))
