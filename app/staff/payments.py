@@ -21,9 +21,10 @@ def _agency_id() -> int:
 def _page(errors: list | None = None, message: str | None = None, status: int = 200,
           fields: dict | None = None):
     agency_id = _agency_id()
+    account = accounts.of(agency_id)
     return render_template("staff/payments/index.html", items=review.open_items(agency_id),
-                           account=accounts.of(agency_id), row_errors=errors or [], message=message,
-                           errors=fields or {}), status
+                           account=account, columns=accounts.expected_columns(account),
+                           row_errors=errors or [], message=message, errors=fields or {}), status
 
 
 @bp.get("/thanh-toan")

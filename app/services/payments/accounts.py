@@ -10,9 +10,29 @@ from app.lib.banks import BANKS
 from app.lib.time import utcnow
 from app.models import Agency, BankAccount
 from app.services.errors import Invalid, NotFound
+from app.services.payments import statement
 
 COLUMN_KEYS = ("id", "date", "amount", "content")
-_ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
+# Vietnamese bank account numbers are digits; the VietQR field takes at most 19 and no bank
+# issues fewer than 6. Spaces, dots and dashes people copy from a statement are dropped first.
+ACCOUNT_DIGITS = (6, 19)
+
+
+# A few of the names statement.HEADERS matches, as an officer reads them on the page.
+USUAL_NAMES = {
+    "id": ("Số tham chiếu", "Mã giao dịch", "Số bút toán", "Số chứng từ", "Reference"),
+    "date": ("Ngày giao dịch", "Ngày hạch toán", "Ngày hiệu lực", "Transaction date"),
+    "amount": ("Số tiền ghi có", "Ghi có", "Phát sinh có", "Credit"),
+    "content": ("Nội dung", "Diễn giải", "Mô tả", "Description"),
+}
+
+
+def expected_columns(account: BankAccount | None) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each column a statement needs: what it holds, the name set for this agency ('' if none),
+    and usual names (matched too)."""
+    own = account.columns if account is not None else {}
+    return [(str(statement.COLUMN_LABELS[key]), own.get(key, ""), USUAL_NAMES[key])
+            for key in statement.REQUIRED]
 
 
 def of(agency_id: int) -> BankAccount | None:
@@ -37,8 +57,13 @@ def save(agency_id: int, form: dict, by: str) -> BankAccount:
     errors: dict[str, list[str]] = {}
     if bank_bin not in BANKS:
         errors["bank_bin"] = [_("Vui lòng chọn ngân hàng.")]
-    if not _ACCOUNT.fullmatch(number):
-        errors["account_number"] = [_("Số tài khoản gồm 1–19 chữ số hoặc chữ cái.")]
+    if not number:
+        errors["account_number"] = [_("Vui lòng nhập số tài khoản.")]
+    elif not number.isascii() or not number.isdigit():
+        errors["account_number"] = [_("Số tài khoản chỉ gồm chữ số, không có chữ cái hay ký hiệu.")]
+    elif not ACCOUNT_DIGITS[0] <= len(number) <= ACCOUNT_DIGITS[1]:
+        errors["account_number"] = [_("Số tài khoản gồm %(low)s đến %(high)s chữ số; số đã nhập có %(n)s.",
+                                      low=ACCOUNT_DIGITS[0], high=ACCOUNT_DIGITS[1], n=len(number))]
     if not name or len(name) > 100:
         errors["account_name"] = [_("Vui lòng nhập tên chủ tài khoản (tối đa 100 ký tự).")]
     columns = {}
