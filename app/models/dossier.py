@@ -114,6 +114,10 @@ class Document(db.Model):
     # Indexed: pruning a blob (blob_prune.py) asks whether any document names it.
     sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the applicant's phone found wrong with this photo when they kept it anyway
+    # (schemas/photo_check.py: {"issues": [...], figures}); {"issues": []}: it passed;
+    # None: not checked (a PDF, the counter, the plain form, an older phone).
+    photo_check: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
 

@@ -19,6 +19,7 @@ from marshmallow import (
 from app.lib.identity import check_personal_id, normalise_phone
 from app.lib.marks import N_
 from app.schemas.bounded import DbInteger, WholeItems
+from app.schemas.photo_check import PhotoCheckSchema
 
 REQUIRED = {"required": N_("Vui lòng nhập thông tin này."), "null": N_("Vui lòng nhập thông tin này.")}
 
@@ -89,6 +90,15 @@ class DocumentRefSchema(Schema):
         error_messages=REQUIRED,
     )
     name = fields.String(load_default="", validate=validate.Length(max=255), error_messages=INVALID)
+    # What the phone found wrong with this photo (schemas/photo_check.py); absent where it was
+    # not checked (a PDF, the counter, an older phone's queued item), and then not stored.
+    check = fields.Nested(PhotoCheckSchema, allow_none=True)
+
+    @post_load
+    def _unchecked(self, data: dict, **_):
+        if data.get("check") is None:
+            data.pop("check", None)
+        return data
 
 
 class ManifestSchema(Schema):

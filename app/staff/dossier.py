@@ -8,6 +8,7 @@ from flask import abort, make_response, render_template
 from app.extensions import db
 from app.lib.time import local_today
 from app.models import Document, SupplementRequest
+from app.schemas import photo_check
 from app.services import workflow
 from app.services.dossiers.tracking import access_token
 from app.services.files import blobs
@@ -40,6 +41,7 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
         errors=errors or {}, message=message, values=values or {},
         default_deadline=cal.add_working_days(today, 5),
         receipt_token=access_token(dossier), new_key=str(uuid.uuid4()),
+        photo_note=photo_check.note,  # what the applicant's phone said of a photo they kept
     )
     return render_template("staff/dossier.html", **context), status
 

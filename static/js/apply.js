@@ -5,6 +5,7 @@
 import * as drafts from "./drafts.js";
 import * as outbox from "./outbox.js";
 import { bindFiles } from "./files.js";
+import { sentCheck } from "./photo-check.js";
 import { bindOrganisation } from "./apply-org.js";
 import * as declaration from "./declaration.js";
 import { clearErrors, fieldMessages, showErrors } from "./form-errors.js";
@@ -164,7 +165,8 @@ function toItem(form, draft) {
   for (const [req, list] of Object.entries(draft.files)) {
     files[req] = list.map(({ bytes, ...meta }) => meta);
     for (const f of list) {
-      documents.push({ requirement: Number(req), sha256: f.sha256, name: f.name });
+      // The photo's check goes with it, for staff to read (absent for what was not judged).
+      documents.push({ requirement: Number(req), sha256: f.sha256, name: f.name, check: sentCheck(f.check) });
       blobs.set(f.sha256, { sha256: f.sha256, name: f.name, type: f.type, size: f.size, bytes: f.bytes, sent: false });
     }
   }

@@ -252,6 +252,16 @@ function say(issue, check) {
   }
 }
 
+// What travels with the file to the dossier (schemas/photo_check.py), for staff to read:
+// what failed (none: it passed) and the figures judged. Undefined for what was not checked.
+export function sentCheck(check) {
+  if (!check || !Array.isArray(check.issues)) return undefined;
+  const m = check.metrics || {};
+  const round = (x) => (Number.isFinite(x) ? Math.round(x * 10000) / 10000 : undefined);
+  return { issues: check.issues, width: check.width, height: check.height,
+    sharpness: round(m.sharpness), glare: round(m.glare), p50: m.p50, p95: m.p95 };
+}
+
 // The advice shown under a listed file, or null when there is none (or it was kept anyway).
 // `retake()` opens the camera again; `keep()` keeps this photo and hides the advice.
 export function photoHint(f, { retake, keep }) {

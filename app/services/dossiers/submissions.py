@@ -47,6 +47,18 @@ DOSSIER = idempotency.Scope(
     details=lambda d: {"code": d.code})
 
 
+def _content(clean: dict) -> dict:
+    """What the dossier is, for its digest: the manifest without the phone's photo checks.
+
+    A check is advice about a photo, not part of what was filed: with or without it (an item
+    queued by an older phone has none) the same files and answers are the same dossier, and
+    the digest of a manifest without checks is the one it always was.
+    """
+    if not any("check" in d for d in clean.get("documents") or ()):
+        return clean
+    return {**clean, "documents": [{k: v for k, v in d.items() if k != "check"} for d in clean["documents"]]}
+
+
 def validate_manifest(payload: dict) -> tuple[dict, Procedure]:
     """Validate a manifest against its procedure; raise Invalid with every per-field message."""
     payload = payload if isinstance(payload, dict) else {}
@@ -156,7 +168,7 @@ def create_dossier(
         # A replay that no longer validates is still a different payload.
         idempotency.Attempt(DOSSIER, client_id, "", may_see).replay()
         raise
-    digest = idempotency.digest(clean)
+    digest = idempotency.digest(_content(clean))
     attempt = idempotency.Attempt(DOSSIER, client_id, digest, may_see)
     if (found := attempt.replay()) is not None:
         return found, False
@@ -188,6 +200,7 @@ def create_dossier(
             dossier.documents.append(Document(
                 requirement_id=ref["requirement"], original_name=ref["name"] or blob.sha256[:12],
                 media_type=blob.media_type, size=blob.size, sha256=blob.sha256,
+                photo_check=ref.get("check"),
             ))
         declarations.attach(dossier, drawn)
         kind, actor_id, label = actor
