@@ -59,7 +59,8 @@ def _param(value):
         return {"key": key, "params": params}
     if isinstance(value, LazyString) and value._func is _join:
         return {"join": value._args[0], "parts": [_param(p) for p in value._args[1:]]}
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    # Anything else is kept as text, in Vietnamese if it translates at all (never the request's language).
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else stored(value)
 
 
 def _value(kept):

@@ -9,6 +9,8 @@ import re
 
 import pytest
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from app.extensions import db
 from app.i18n import key_of, render
@@ -179,3 +181,6 @@ def test_a_broken_translation_shows_the_stored_text(app, ctx):
         assert render("Không có %(x)s trong bản dịch", {"y": 1}, "văn bản đã lưu") == "văn bản đã lưu"
         assert render(None, None, "gõ tay") == "gõ tay"
         assert key_of("gõ tay") == (None, None)
+        # A parameter translated some other way than lazy_gettext is kept as Vietnamese text.
+        other = LazyString(lambda: str(_l("Gửi kết quả")))
+        assert key_of(_l("Đăng ký: %(what)s", what=other)) == ("Đăng ký: %(what)s", {"what": "Gửi kết quả"})
