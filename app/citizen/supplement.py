@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.citizen import bp
 from app.citizen.access import dossier_or_404
@@ -18,7 +18,8 @@ from app.web.answers import refused
 def _render(dossier, request_, client_id: str, errors: dict, note: str = "", status: int = 200,
             summary: str | None = None):
     return render_template("citizen/supplement.html", dossier=dossier, supplement=request_,
-                           client_id=client_id, errors=errors, note=note, summary=summary), status
+                           expired=supplements.expired(request_), client_id=client_id, errors=errors,
+                           note=note, summary=summary), status
 
 
 @bp.get("/ho-so/<code>/bo-sung")
@@ -42,14 +43,16 @@ def supplement(code: str):
     try:
         uuid.UUID(client_id)
         refs = store_files(files, "files")
-        supplements.answer(dossier, {"documents": refs, "note": note}, client_id, Actor.citizen(dossier))
+        payload = {"documents": refs, "note": note, "supplement": request.form.get("supplement") or None}
+        supplements.answer(dossier, payload, client_id, Actor.citizen(dossier))
     except ValueError:
         abort(400)
     except DomainError as exc:
         errors = refused(exc)
         open_request = workflow.open_supplement(dossier)
-        if open_request is None:
-            abort(exc.status)
+        if open_request is None:  # answered meanwhile (at the counter, another device): say so there
+            flash(exc.message)
+            return redirect(url_for("citizen.status", code=code), 303)
         if "documents" in errors:
             errors["files"] = errors.pop("documents")
         return _render(dossier, open_request, client_id, errors, note, exc.status, exc.message)

@@ -29,6 +29,10 @@ class SupplementAnswerSchema(Schema):
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000,
                                                                   error=N_("Tối đa {max} ký tự.")))
+    # Which round the answer is for (the page's 1, 2...): a device that queued round 1 must
+    # not answer round 2. Optional, for clients that predate it.
+    supplement = DbInteger(load_default=None, allow_none=True,
+                           metadata={"description": "the number of the request answered"})
 
 
 class SupplementReplySchema(Schema):

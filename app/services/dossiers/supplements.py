@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
+from app.lib.time import local_today
 from app.models import Blob, Document, Dossier, SupplementRequest
 from app.schemas import flatten_errors
 from app.schemas.supplement import SupplementAnswerSchema
 from app.services import idempotency, workflow
 from app.services.actors import Actor
-from app.services.errors import BlobsMissing, Invalid, TooLarge
+from app.services.errors import BlobsMissing, Invalid, TooLarge, WrongStatus
 from app.services.files.uploads import human_size
 
 
@@ -48,6 +49,28 @@ def _documents(dossier: Dossier, clean: dict) -> list[Document]:
                      sha256=ref["sha256"]) for ref in clean["documents"]]
 
 
+def expired(request: SupplementRequest) -> bool:
+    """Say whether the applicant's deadline for this request has passed (its day still counts)."""
+    return request.is_open and request.deadline < local_today()
+
+
+def _still_open(dossier: Dossier, clean: dict, actor: Actor) -> None:
+    """Refuse a new answer to a round that is closed: answered already, or past its deadline.
+
+    Reception may still record papers brought late to the counter; the applicant is asked to
+    contact the centre, so a late or stale answer from the outbox never lands in a later round.
+    """
+    request = workflow.open_supplement(dossier)
+    wanted = clean.get("supplement")
+    if request is None or (wanted is not None and wanted != request.number):
+        raise WrongStatus(_("Yêu cầu bổ sung này đã được trả lời hoặc không còn hiệu lực, nên phần "
+                            "bổ sung không được lưu. Vui lòng xem tình trạng hồ sơ."))
+    if actor.kind == "citizen" and expired(request):
+        raise WrongStatus(_("Đã quá hạn bổ sung (%(deadline)s), nên phần bổ sung không được lưu. "
+                            "Vui lòng liên hệ bộ phận một cửa để được hướng dẫn.",
+                            deadline=request.deadline.strftime("%d/%m/%Y")))
+
+
 def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[SupplementRequest, bool]:
     """Answer the open request; the same key and payload again returns the first answer."""
     key = key.lower()
@@ -56,11 +79,14 @@ def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[Sup
     except ValidationError as exc:
         raise Invalid(_("Phần bổ sung còn thông tin chưa hợp lệ."), flatten_errors(exc.messages)) from exc
     clean["documents"].sort(key=lambda d: (d["sha256"], d["name"]))
+    if clean["supplement"] is None:  # so an answer without it digests as it always did
+        del clean["supplement"]
     digest = idempotency.digest(clean)
     # The sender proved this dossier: a key used on another one is a conflict naming nothing.
     attempt = idempotency.Attempt(ANSWER, key, digest, lambda found: found.dossier_id == dossier.id)
     if (existing := attempt.replay()) is not None:
         return existing, False
+    _still_open(dossier, clean, actor)
     documents = _documents(dossier, clean)
     # A twin of this request (same key) may win the race: its dossier change makes ours stale.
     # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
