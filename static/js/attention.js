@@ -52,7 +52,8 @@ export function explain(item) {
 
 function actions(item, ...first) {
   return h("p", { class: "row-actions" }, ...first,
-    h("button", { type: "button", class: "secondary", onclick: () => discard(item) }, _("Bỏ hồ sơ này")));
+    h("button", { type: "button", class: "secondary", onclick: () => discard(item) },
+      item.kind === "dossier" ? _("Bỏ hồ sơ này") : _("Bỏ mục này")));
 }
 
 // A signed link lasts 90 days; what the person knows lasts longer. Same key, so the server

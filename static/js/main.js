@@ -43,6 +43,8 @@ function init() {
   if (postal) import("./postal.js").then((m) => m.enhance(postal));
   const rating = document.querySelector("form#rating-form");
   if (rating) import("./rating.js").then((m) => m.enhance(rating));
+  const supplement = document.querySelector("form#supplement-form");
+  if (supplement) import("./supplement.js").then((m) => m.enhance(supplement));
   const search = document.querySelector("form[data-catalogue-search]");
   if (search) import("./catalogue-search.js").then((m) => m.enhance(search));
   const track = document.querySelector("form.track");

@@ -73,12 +73,19 @@ function card(item) {
   ...details(item));
 }
 
+// A write about a dossier (a supplement answer, a rating) links back to the page it came from.
+function statusLink(item) {
+  const address = item.context && item.context.status_url;
+  return address ? [" · ", h("a", { href: address }, _("Xem tình trạng hồ sơ"))] : null;
+}
+
 function details(item) {
   if (item.state === outbox.SENT) {
     const result = item.result || {}; // what the server answered; kinds other than dossiers differ
     return [h("p", {}, _("Đã gửi lúc %(time)s", { time: moment(item.sent_at) }),
       result.code ? [". ", _("Mã hồ sơ:"), " ", h("strong", { class: "code" }, result.code)] : null,
-      result.receipt_url ? [" · ", h("a", { href: result.receipt_url }, _("Xem giấy tiếp nhận"))] : null)];
+      result.receipt_url ? [" · ", h("a", { href: result.receipt_url }, _("Xem giấy tiếp nhận"))]
+        : statusLink(item))];
   }
   if (item.state === outbox.ATTENTION) return explain(item);
   const out = [];
