@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 from app.lib.marks import N_
 from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED, ManifestSchema
+from app.schemas.photo_check import PhotoCheckSchema
 
 INVALID = {"invalid": N_("Giá trị không hợp lệ."), "null": N_("Giá trị không hợp lệ.")}
 ACTIONS = ("accept", "refuse", "forward", "request_supplement", "request_payment", "confirm_payment",
@@ -90,6 +91,9 @@ class DocumentItemSchema(Schema):
     size = fields.Integer()
     sha256 = fields.String()
     created_at = fields.String(metadata={"format": "date-time"})
+    photo_check = fields.Nested(PhotoCheckSchema, allow_none=True, metadata={
+        "description": "what the applicant's phone found wrong with this photo when they kept it "
+                       "(issues [] = it passed); null: not checked (a PDF, the counter, older dossiers)"})
     url = fields.String(metadata={"description": "download with the same token"})
 
 

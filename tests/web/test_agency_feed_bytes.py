@@ -39,12 +39,12 @@ def _old_items(rows, document_url):
         for d in db.session.connection().execute(
                 select(Document.id, Document.dossier_id, Document.round, Document.requirement_id,
                        Document.original_name, Document.media_type, Document.size, Document.sha256,
-                       Document.created_at)
+                       Document.created_at, Document.photo_check)  # photo_check: added since (issue 14)
                 .where(Document.dossier_id.in_(list(codes))).order_by(Document.id)):
             documents.setdefault(d.dossier_id, []).append({
                 "id": d.id, "round": d.round, "requirement": d.requirement_id, "name": d.original_name,
                 "media_type": d.media_type, "size": d.size, "sha256": d.sha256,
-                "created_at": _old_t(d.created_at),
+                "created_at": _old_t(d.created_at), "photo_check": d.photo_check,
                 "url": document_url(codes[d.dossier_id], d.id)})
     return [{
         "code": r.code, "status": r.status, "status_label": labels[r.status], "version": r.version,
@@ -126,6 +126,9 @@ def dossiers(ctx):
     made[3].due_date = None
     made[4].submitted_at = made[4].submitted_at.replace(microsecond=0)
     make_dossier(proc)  # still at the reception: not the department's yet, but in the feed's table
+    made[0].documents[0].photo_check = {"issues": ["dark", "blurry"], "width": 1600, "height": 1200,
+                                        "sharpness": 0.0931, "glare": 0.0, "p50": 40, "p95": 80}
+    made[1].documents[0].photo_check = {"issues": []}
     db.session.commit()
     # a JSON null stored as form data reads as {} (the old `or {}`)
     db.session.execute(Dossier.__table__.update().where(Dossier.id == made[5].id).values(form_data=None))
@@ -170,3 +173,7 @@ def test_documents_and_their_timestamps_are_in_the_answer(app, client, dossiers)
     assert items[made[1].code]["finished_at"] is None
     assert items[made[2].code]["fields"]["lớn"] == 9223372036854775807
     assert items[made[5].code]["fields"] == {}
+    # What the applicant's phone found wrong with a photo they kept: as stored; null: not checked.
+    assert items[made[0].code]["documents"][0]["photo_check"]["issues"] == ["dark", "blurry"]
+    assert items[made[1].code]["documents"][0]["photo_check"] == {"issues": []}
+    assert items[made[0].code]["documents"][1]["photo_check"] is None

@@ -163,12 +163,12 @@ def _items(rows, document_url: Callable[[str, int], str]) -> list[dict]:
         for d in db.session.connection().execute(
                 select(Document.id, Document.dossier_id, Document.round, Document.requirement_id,
                        Document.original_name, Document.media_type, Document.size, Document.sha256,
-                       Document.created_at)
+                       Document.created_at, Document.photo_check)
                 .where(_ids_in(list(codes))).order_by(Document.id)):
             documents.setdefault(d.dossier_id, []).append({
                 "id": d.id, "round": d.round, "requirement": d.requirement_id, "name": d.original_name,
                 "media_type": d.media_type, "size": d.size, "sha256": d.sha256,
-                "created_at": d.created_at,
+                "created_at": d.created_at, "photo_check": d.photo_check,
                 "url": document_url(codes[d.dossier_id], d.id)})
     # Rows unpacked in _COLUMNS' order: 10,000 tuples are read faster than 230,000 attributes.
     return [{
