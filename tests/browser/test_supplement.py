@@ -164,3 +164,17 @@ def test_a_refused_answer_says_why(page, app, waiting, small_files):
     expect(card).to_contain_text("quá hạn bổ sung")
     page.screenshot(path=f"{SHOTS}/supplement-refused-outbox.png", full_page=True)
     assert _answers(app, code) == []
+
+
+def test_storage_refused_posts_the_plain_form_with_the_files(page, app, waiting, small_files):
+    """Storage full at the moment of sending: the prepared file goes back into the input."""
+    code, link, _officer = waiting
+    _open(page, link)
+    page.set_input_files("#files", str(small_files[0]))
+    wait_until(page, "document.querySelector('#supplement-form .file-name')")
+    page.evaluate("() => { IDBObjectStore.prototype.put = () => {"
+                  " throw new DOMException('full', 'QuotaExceededError'); }; }")
+    page.click("#supplement-form [type=submit]")
+    page.wait_for_url(f"**/ho-so/{code}?sent=bo-sung")
+    [answer] = _answers(app, code)
+    assert [name for name, _sha, _size in answer["documents"]] == ["giay-to-0.jpg"]
