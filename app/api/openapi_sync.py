@@ -178,7 +178,8 @@ def _writes(spec) -> None:
             "Answer the open supplement request with uploaded blobs, exactly once",
             _proved("SupplementAnswer"),
             {"201": reply("SupplementReply", "answered"), "200": reply("SupplementReply", again)},
-            {409: "blobs_missing, idempotency_conflict, or no supplement is requested now",
+            {409: "blobs_missing, idempotency_conflict, or wrong_status: no supplement is requested "
+                  "now, the round named in `supplement` is answered, or its deadline has passed",
              413: "the files together are too large", 415: "a file of a type not accepted",
              422: "invalid fields"})})
     spec.path(path="/api/v1/dossiers/{code}/rating", parameters=[CODE], operations={
