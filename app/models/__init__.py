@@ -10,6 +10,7 @@ from app.models.organisation import Membership, Organisation, SavedAddress
 from app.models.payment import BankAccount, BankCredit, Payment, StatementImport
 from app.models.postal import PostalRequest
 from app.models.rating import Level, Rating
+from app.models.result import ResultSignature
 from app.models.sequence import DailySequence
 from app.models.session import UserSession
 from app.models.status import Channel, Status
@@ -23,5 +24,5 @@ __all__ = [
     "Membership", "Organisation", "PostalRequest", "Procedure", "Rating", "Requirement", "Role",
     "SavedAddress", "Status", "StatusEvent", "SupplementRequest", "User", "UserSession",
     "WebhookDelivery", "WebhookSubscription",
-    "BankAccount", "BankCredit", "Payment", "StatementImport",
+    "BankAccount", "BankCredit", "Payment", "StatementImport", "ResultSignature",
 ]

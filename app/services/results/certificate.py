@@ -52,8 +52,19 @@ class Credentials:
         return {c.dump() for c in (self.cert, *self.chain, *self.earlier, *self.earlier_chain)}
 
     @property
+    def name(self) -> str:
+        """Who signs, as readers and /xac-thuc name the signer: the certificate's common name."""
+        return subject_name(self.cert)
+
+    @property
     def fingerprint(self) -> str:
         return hashlib.sha256(self.cert.dump()).hexdigest()
+
+
+def subject_name(cert: asn1_x509.Certificate) -> str:
+    """A certificate's holder, in words: its common name, else its organisation."""
+    subject = cert.subject.native
+    return str(subject.get("common_name") or subject.get("organization_name") or "")[:200]
 
 
 def make_demo_pair(key_path: Path, cert_path: Path, centre: str, *, overwrite: bool = False) -> bool:

@@ -1,7 +1,9 @@
 """Sign a PDF result as PAdES (pyHanko): the centre's signature, the dossier code in its reason.
 
-The signature is invisible (no page is drawn on): the printed result keeps its layout, and
-any PDF reader lists it in its signature panel with the centre's name, the time and the reason
+Given a verification key, the signature is visible: its field, at the bottom of the last page,
+shows the stamp of `stamp` (a QR code to /xac-thuc, the signer, the time, the code, the key).
+Without one it is invisible, as results were signed before the stamp. Either way any PDF reader
+lists it in its signature panel with the centre's name, the time and the reason
 "Kết quả giải quyết hồ sơ <code>", which /xac-thuc reads back.
 """
 
@@ -20,6 +22,7 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from app.services.results.certificate import credentials
+from app.services.results.stamp import add_link, stamp_for
 
 PDF = "application/pdf"
 REASON_PREFIX = "Kết quả giải quyết hồ sơ"  # always Vietnamese: it is part of the issued file
@@ -56,8 +59,11 @@ def code_in(reason: str | None) -> str | None:
     return found.group(0) if found else None
 
 
-def sign_pdf(data: bytes, code: str) -> bytes:
-    """Return `data` signed by the centre for dossier `code` (an incremental update of it)."""
+def sign_pdf(data: bytes, code: str, key: str | None = None) -> bytes:
+    """Return `data` signed by the centre for dossier `code` (an incremental update of it).
+
+    With `key`, the signature is stamped on the last page with the QR code and that key.
+    """
     cred = credentials()
     signer = signers.SimpleSigner(
         signing_cert=cred.cert, signing_key=cred.key,
@@ -69,12 +75,21 @@ def sign_pdf(data: bytes, code: str) -> bytes:
         if writer.prev.encrypted:
             raise Unsignable(_("Tệp PDF kết quả đang đặt mật khẩu nên không ký số được. "
                                "Hãy đính kèm bản không đặt mật khẩu."))
+        name = _free_field(writer)
         meta = PdfSignatureMetadata(
-            field_name=_free_field(writer), reason=reason_for(code),
+            field_name=name, reason=reason_for(code),
             location=config["CENTRE_NAME"], name=config["CENTRE_NAME"],
             contact_info=config["PUBLIC_URL"].rstrip("/") + "/xac-thuc",
             subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-        run_sync(signers.async_sign_pdf(writer, meta, signer=signer, output=out))
+        if key is None:
+            run_sync(signers.async_sign_pdf(writer, meta, signer=signer, output=out))
+        else:
+            stamp = stamp_for(writer, name, signer=cred.name, code=code, key=key,
+                              public_url=config["PUBLIC_URL"])
+            add_link(writer, stamp)
+            pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp.style,
+                                           new_field_spec=stamp.spec)
+            run_sync(pdf_signer.async_sign_pdf(writer, output=out, appearance_text_params=stamp.params))
     except (PdfError, SigningError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise Unsignable(_("Tệp PDF kết quả bị hỏng nên không ký số được. Hãy xuất lại tệp PDF "
                            "từ phần mềm soạn thảo rồi đính kèm lại.")) from exc

@@ -22,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from app.extensions import db
 from app.models import Document
-from app.services.results.certificate import Credentials, SigningUnavailable, credentials
+from app.services.results.certificate import Credentials, SigningUnavailable, credentials, subject_name
 from app.services.results.signing import code_in, rebuild_xref, run_sync
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return self.state == VALID
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def verify(data: bytes) -> Verdict:
@@ -133,8 +137,7 @@ def _container_untouched(sig, cred: Credentials) -> bool:
 
 
 def _name(cert: asn1_x509.Certificate) -> str:
-    subject = cert.subject.native
-    return str(subject.get("common_name") or subject.get("organization_name") or "")[:200]
+    return subject_name(cert)
 
 
 def _text(value) -> str | None:
