@@ -7,7 +7,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import parsing
 from app.config import Config, _secret_key
-from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+from app.cookie_session import CookieSession
+from app.extensions import (
+    babel,
+    check_limits_only_where_set,
+    compress,
+    csrf,
+    db,
+    htmx,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 
 def select_locale() -> str:
@@ -30,6 +41,7 @@ def create_app(config: type | object = Config) -> Flask:
     app.config.from_object(config)
     # JSON in UTF-8, not \\uXXXX escapes: Vietnamese text is half the bytes on a 3G link.
     app.json.ensure_ascii = False
+    app.session_interface = CookieSession()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key()
     app.config.setdefault(
@@ -83,6 +95,7 @@ def create_app(config: type | object = Config) -> Flask:
     errors.register(app)
     security.register(app)
     templating.register(app)
+    check_limits_only_where_set(app)
     return app
 
 

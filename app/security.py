@@ -18,27 +18,37 @@ CSP = (
 INERT = "default-src 'none'; frame-ancestors 'none'"
 
 
+# Set on every answer unless the view set its own: pages and the service worker get the full set.
+_EVERY = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))
+DOCUMENT_HEADERS = (("Content-Security-Policy", CSP), *_EVERY, ("X-Frame-Options", "DENY"),
+                    ("Permissions-Policy", "geolocation=(), microphone=()"))
+OTHER_HEADERS = (("Content-Security-Policy", INERT), *_EVERY)
+NO_STORE = ("Cache-Control", "no-store")
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def headers(response):
-        document = response.mimetype == "text/html" or request.endpoint == "pwa.service_worker"
-        response.headers.setdefault("Content-Security-Policy", CSP if document else INERT)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if document:
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
-        if response.mimetype == "text/html":
-            response.headers.add("Vary", "HX-Request")
-        if _may_carry_personal_data(response):
+        # One look at what the view set, then appends: werkzeug answers each lookup of a header
+        # that is absent by raising (and catching) an exception, six of them on every request.
+        have = {name.lower() for name in response.headers.keys()}
+        html = response.mimetype == "text/html"
+        document = html or request.endpoint == "pwa.service_worker"
+        extra = [*(DOCUMENT_HEADERS if document else OTHER_HEADERS)]
+        if _may_carry_personal_data(response, html, have):
             # Pages, API answers and downloads can carry personal data: never let a cache keep them.
-            response.headers.setdefault("Cache-Control", "no-store")
+            extra.append(NO_STORE)
+        for name, value in extra:
+            if name.lower() not in have:
+                response.headers.add(name, value)
+        if html:
+            response.headers.add("Vary", "HX-Request")
         return response
 
 
-def _may_carry_personal_data(response) -> bool:
-    return (response.mimetype == "text/html" or request.path.startswith("/api/")
-            or "attachment" in response.headers.get("Content-Disposition", ""))
+def _may_carry_personal_data(response, html: bool, have: set[str]) -> bool:
+    return (html or request.path.startswith("/api/") or (
+        "content-disposition" in have and "attachment" in response.headers["Content-Disposition"]))
 
 
 @event.listens_for(Engine, "connect")

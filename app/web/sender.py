@@ -20,6 +20,9 @@ from app.models import Dossier
 from app.services.accounts.core import can_see
 
 KEY = "sender"
+# Sent as POST only to keep the phone or ID number out of addresses and logs: they write
+# nothing, so they need no name (and giving one signed a new session cookie on each).
+LOOKUPS = frozenset({"api.track"})
 
 
 def name(*, give: bool = True) -> str:
@@ -42,7 +45,8 @@ def name_this_browser(response):
     """Name the browser before it sends a dossier: on any API write (its files go first), or
     on any answer to a browser that already has a session (the apply form's CSRF token)."""
     # `in` and truth do not mark the session accessed: other answers get no Vary: Cookie.
-    writes = request.method in ("POST", "PUT") and request.path.startswith("/api/")
+    writes = (request.method in ("POST", "PUT") and request.path.startswith("/api/")
+              and request.endpoint not in LOOKUPS)
     if ((writes or session) and KEY not in session and request.endpoint != "static"
             and response.status_code < 500):
         name()
