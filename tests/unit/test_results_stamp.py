@@ -75,6 +75,16 @@ def test_the_stamp_sits_in_the_bottom_margin_of_the_last_page(ctx):
     assert verify(stamped).ok
 
 
+def test_the_stamp_is_opaque_over_its_whole_box(ctx, stamped):
+    """A result's text may run into the margin: the stamp reads on white, not over it."""
+    widget = signature_widget(stamped)
+    x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+    stream = widget["/AP"]["/N"].get_object().get_data()
+    sx, sy = (float(v) for v in re.search(
+        rb"/BackgroundGS gs ([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm 1 g 0 0 100 100 re f", stream).groups())
+    assert sx * 100 >= (x1 - x0) - 1 and sy * 100 >= (y1 - y0) - 1
+
+
 def test_a_byte_changed_in_the_stamp_is_tampering(ctx, stamped):
     at = stamped.index(b"/QR Do")  # inside the appearance the signature covers
     assert verify(flip(stamped, at)).state == verification.TAMPERED

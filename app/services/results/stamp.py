@@ -69,7 +69,10 @@ def stamp_for(writer: IncrementalPdfFileWriter, field_name: str, *, signer: str,
         text_box_style=TextBoxStyle(font=_DejaVu(),
                                     font_size=FONT_SIZE,  # the two sizes must agree (pyHanko #733)
                                     leading=FONT_SIZE + 2),
-        border_width=1, background=_white(), background_opacity=1, innsep=2)
+        border_width=1, background=_white(), background_opacity=1, innsep=2,
+        background_layout=layout.SimpleBoxLayoutRule(  # the whole box, not a centred square
+            x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.STRETCH_FILL))
     site = public_url.rstrip("/").split("://", 1)[-1] + "/xac-thuc"
     params = {"url": verify_url(public_url, code, key), "signer": signer[:60], "code": code,
               "site": site, "key": key}
