@@ -1,4 +1,5 @@
-"""`flask signing-cert`: make (or show) the demo certificate that signs electronic results."""
+"""`flask signing-cert`: make (or show) the demo certificate that signs electronic results;
+`flask results-record`: record the signatures of results signed before they were recorded."""
 
 from pathlib import Path
 
@@ -28,3 +29,13 @@ def register(app: Flask) -> None:
         click.echo(f"subject: {cred.cert.subject.human_friendly}")
         click.echo(f"valid: {native['not_before']:%Y-%m-%d} to {native['not_after']:%Y-%m-%d}")
         click.echo(f"SHA-256 fingerprint: {cred.fingerprint}")
+
+    @app.cli.command("results-record")
+    @click.option("--apply", is_flag=True, help="Record them (without it, only count).")
+    def results_record(apply: bool):
+        """Record the centre's signature on PDF results signed before migration 0019."""
+        from app.services.results.backfill import record_earlier
+
+        counts = record_earlier(apply=apply)
+        verb = "recorded" if apply else "would be recorded (dry run: add --apply)"
+        click.echo(f"signed by the centre: {counts.signed} {verb}; not signed by it: {counts.unsigned}")
