@@ -179,7 +179,8 @@ def _writes(spec) -> None:
             _proved("SupplementAnswer"),
             {"201": reply("SupplementReply", "answered"), "200": reply("SupplementReply", again)},
             {409: "blobs_missing, idempotency_conflict, or wrong_status: no supplement is requested "
-                  "now, the round named in `supplement` is answered, or its deadline has passed",
+                  "now, or the round named in `supplement` is answered (an answer past the deadline "
+                  "is still taken; staff see it came late)",
              413: "the files together are too large", 415: "a file of a type not accepted",
              422: "invalid fields"})})
     spec.path(path="/api/v1/dossiers/{code}/rating", parameters=[CODE], operations={

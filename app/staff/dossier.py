@@ -10,6 +10,7 @@ from app.lib.time import local_today
 from app.models import Document, SupplementRequest
 from app.schemas import photo_check
 from app.services import workflow
+from app.services.dossiers import supplements
 from app.services.dossiers.tracking import access_token
 from app.services.files import blobs
 from app.services.workflow import deadlines, overdue
@@ -28,11 +29,14 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
     """Render the dossier page, with an action's error message when one failed."""
     today, cal = local_today(), deadlines.load_calendar()
     who = actor()
+    requests = db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=dossier.id)
+                                  .order_by(SupplementRequest.number)).scalars().all()
     context = dict(
         dossier=dossier, actions=workflow.actions_for(who, dossier),
         supplement=workflow.open_supplement(dossier),
-        requests=db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=dossier.id)
-                                    .order_by(SupplementRequest.number)).scalars().all(),
+        requests=requests,
+        # The rounds answered after their deadline (still taken, from the applicant too).
+        late_rounds={f"supplement-{r.number}" for r in requests if supplements.late(r)},
         overdue=overdue.is_overdue(dossier, today),
         due_soon=overdue.is_due_soon(dossier, today, cal), due=due_status(dossier, today, cal),
         field_labels={f["name"]: f.get("label", f["name"]) for f in dossier.procedure.form_fields},

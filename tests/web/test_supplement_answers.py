@@ -2,8 +2,9 @@
 
 The outbox replays an answer long after the page is gone, so the API takes the page's signed
 link (or the phone / ID number) in the body; a replay answers as the first time, a key used
-for other content is a conflict, and an answer to a round already closed (answered, or past
-its deadline) is refused in Vietnamese with nothing stored.
+for other content is a conflict, and an answer to a round already answered is refused in
+Vietnamese with nothing stored. Past the deadline an answer is still taken (one made offline
+in time may only arrive after it): the page warns, and staff see it came late.
 """
 
 import io
@@ -14,13 +15,13 @@ import pytest
 
 from app.extensions import db
 from app.lib.time import local_today
-from app.models import Document, Dossier, Status, SupplementRequest
+from app.models import Document, Dossier, SupplementRequest
 from app.services import workflow
 from app.services.actors import Actor
 from app.services.dossiers import supplements
 from app.services.dossiers.tracking import access_token
 from tests.factories import make_dossier, make_procedure, make_user, new_key, pdf_bytes, sha
-from tests.helpers import csrf_token, put_blob
+from tests.helpers import csrf_token, fresh_client, put_blob, sign_in
 
 
 @pytest.fixture
@@ -78,7 +79,8 @@ def test_the_same_key_with_another_body_is_a_conflict_in_vietnamese(client, wait
     assert conflict.status_code == 409 and conflict.json["error"] == "idempotency_conflict"
     assert "Mã gửi này đã được dùng" in conflict.json["message"]
     assert documents(waiting) == 1
-    assert db.session.get(SupplementRequest, 1).answer_note == ""
+    [request] = db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=waiting.id)).scalars()
+    assert request.answer_note == ""  # by dossier, not id 1: PostgreSQL's ids do not restart
 
 
 def test_another_persons_dossier_is_refused(client, waiting, blob, officer):
@@ -123,23 +125,42 @@ def _expire(dossier) -> None:
     db.session.commit()
 
 
-def test_past_the_deadline_the_applicant_is_told_and_nothing_is_stored(client, waiting, blob, officer):
+def _staff_page(app, dossier) -> str:
+    staff = fresh_client(app)
+    sign_in(staff, make_user("reception"))
+    return staff.get(f"/staff/ho-so/{dossier.code}").get_data(as_text=True)
+
+
+def test_past_the_deadline_the_answer_is_taken_once_and_staff_see_it_came_late(app, client, waiting, blob):
     _expire(waiting)
-    late = post(client, waiting, {"documents": [blob], "supplement": 1}, new_key())
-    assert late.status_code == 409 and late.json["error"] == "wrong_status"
-    assert "quá hạn bổ sung" in late.json["message"]
-    assert documents(waiting) == 0 and open_round(waiting) is not None
-    assert db.session.get(Dossier, waiting.id).status == Status.SUPPLEMENT
-    # Reception may still record papers brought to the counter late.
-    supplements.answer(db.session.get(Dossier, waiting.id), {"documents": [blob]}, new_key(), officer)
-    assert open_round(waiting) is None
+    key, body = new_key(), {"documents": [blob], "note": "Muộn một ngày", "supplement": 1}
+    late = post(client, waiting, body, key)
+    assert late.status_code == 201, late.json
+    assert open_round(waiting) is None and documents(waiting) == 1
+    # The outbox lost the reply and sends it again: the same answer, nothing stored twice.
+    again = post(client, waiting, body, key)
+    assert again.status_code == 200 and again.json == late.json
+    # Another device's answer for the same round is still refused: the round is answered.
+    other = post(client, waiting, {"documents": [blob], "note": "lần nữa", "supplement": 1}, new_key())
+    assert other.status_code == 409 and "đã được trả lời" in other.json["message"]
+    assert documents(waiting) == 1
+    html = _staff_page(app, waiting)
+    assert html.count("nộp sau hạn") == 1 and "Bổ sung lần 1" in html
 
 
-def test_the_deadline_day_itself_still_counts(client, waiting, blob):
+def test_an_answer_in_time_is_not_said_late(app, client, waiting, blob):
+    assert post(client, waiting, {"documents": [blob], "supplement": 1}, new_key()).status_code == 201
+    html = _staff_page(app, waiting)
+    assert "Bổ sung lần 1" in html and "nộp sau hạn" not in html
+
+
+def test_the_deadline_day_itself_still_counts(app, client, waiting, blob):
     request = open_round(waiting)
     request.deadline = local_today()
     db.session.commit()
+    assert "Đã quá hạn bổ sung" not in _form(client, waiting)
     assert post(client, waiting, {"documents": [blob], "supplement": 1}, new_key()).status_code == 201
+    assert "nộp sau hạn" not in _staff_page(app, waiting)
 
 
 def _form(client, dossier) -> str:
@@ -153,10 +174,18 @@ def test_the_plain_form_names_its_round_and_what_the_outbox_needs(client, waitin
     assert re.search(r'data-token="[^"]+"', form) and 'data-requirement="files"' in form
 
 
-def test_the_plain_form_past_the_deadline_says_so_instead(client, waiting):
+def test_the_plain_form_past_the_deadline_warns_and_still_sends(client, waiting):
     _expire(waiting)
     form = _form(client, waiting)
-    assert "Đã quá hạn bổ sung" in form and 'id="supplement-form"' not in form
+    deadline = (local_today() - timedelta(days=1)).strftime("%d/%m/%Y")
+    assert f"Đã quá hạn bổ sung ({deadline}). Bạn vẫn có thể gửi" in form
+    assert 'id="supplement-form"' in form
+    key = re.search(r'name="client_id" value="([^"]+)"', form).group(1)
+    answer = client.post(f"/ho-so/{waiting.code}/bo-sung", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(form), "client_id": key, "supplement": "1",
+        "files": (io.BytesIO(pdf_bytes("muộn")), "muon.pdf")})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("?sent=bo-sung")
+    assert documents(waiting) == 1 and open_round(waiting) is None
 
 
 def test_the_plain_form_after_the_round_was_answered_says_so(client, waiting, blob, officer):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.lib.time import local_today
+from app.lib.time import local_today, to_local
 from app.models import Blob, Document, Dossier, SupplementRequest
 from app.schemas import flatten_errors
 from app.schemas.supplement import SupplementAnswerSchema
@@ -50,25 +50,31 @@ def _documents(dossier: Dossier, clean: dict) -> list[Document]:
 
 
 def expired(request: SupplementRequest) -> bool:
-    """Say whether the applicant's deadline for this request has passed (its day still counts)."""
+    """Say whether the applicant's deadline for this open request has passed (its day still counts).
+
+    Only said, never a refusal: an answer is still taken while the round is open (_still_open).
+    """
     return request.is_open and request.deadline < local_today()
 
 
-def _still_open(dossier: Dossier, clean: dict, actor: Actor) -> None:
-    """Refuse a new answer to a round that is closed: answered already, or past its deadline.
+def late(request: SupplementRequest) -> bool:
+    """Say whether this round was answered after its deadline (the day the server recorded it)."""
+    return request.answered_at is not None and to_local(request.answered_at).date() > request.deadline
 
-    Reception may still record papers brought late to the counter; the applicant is asked to
-    contact the centre, so a late or stale answer from the outbox never lands in a later round.
+
+def _still_open(dossier: Dossier, clean: dict) -> None:
+    """Refuse a new answer to a round that is closed (answered already), or to no round at all.
+
+    Past the deadline the answer is still taken, from the applicant too: refusing it would send
+    them to the desk, and one made offline in time may only reach us after the day. Staff see it
+    came late (late()). A round answered meanwhile (the counter, another device) is closed, so a
+    stale answer from the outbox never lands in a later round.
     """
     request = workflow.open_supplement(dossier)
     wanted = clean.get("supplement")
     if request is None or (wanted is not None and wanted != request.number):
         raise WrongStatus(_("Yêu cầu bổ sung này đã được trả lời hoặc không còn hiệu lực, nên phần "
                             "bổ sung không được lưu. Vui lòng xem tình trạng hồ sơ."))
-    if actor.kind == "citizen" and expired(request):
-        raise WrongStatus(_("Đã quá hạn bổ sung (%(deadline)s), nên phần bổ sung không được lưu. "
-                            "Vui lòng liên hệ bộ phận một cửa để được hướng dẫn.",
-                            deadline=request.deadline.strftime("%d/%m/%Y")))
 
 
 def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[SupplementRequest, bool]:
@@ -86,7 +92,7 @@ def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[Sup
     attempt = idempotency.Attempt(ANSWER, key, digest, lambda found: found.dossier_id == dossier.id)
     if (existing := attempt.replay()) is not None:
         return existing, False
-    _still_open(dossier, clean, actor)
+    _still_open(dossier, clean)
     documents = _documents(dossier, clean)
     # A twin of this request (same key) may win the race: its dossier change makes ours stale.
     # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
