@@ -1,10 +1,11 @@
 """The answer to a supplement request, as the PWA posts it and the plain form is turned into."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
 from app.lib.marks import N_
 from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED
+from app.schemas.photo_check import PhotoCheckSchema
 
 
 class SupplementDocumentSchema(Schema):
@@ -17,6 +18,15 @@ class SupplementDocumentSchema(Schema):
     )
     name = fields.String(load_default="", validate=validate.Length(max=255))
     requirement = DbInteger(load_default=None, allow_none=True)
+    # What the phone found wrong with this photo (schemas/photo_check.py), as on the dossier's
+    # manifest; absent or null where it was not checked (a PDF, the counter), then not stored.
+    check = fields.Nested(PhotoCheckSchema, allow_none=True)
+
+    @post_load
+    def _unchecked(self, data: dict, **_):
+        if data.get("check") is None:
+            data.pop("check", None)
+        return data
 
 
 class SupplementAnswerSchema(Schema):

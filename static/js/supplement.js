@@ -2,10 +2,12 @@
 // are made small and checked as on the apply form (files.js), kept on the device with the
 // note, uploaded one by one, then the answer is posted to the API address the form names
 // (data-supplement-api) with the form's client_id as Idempotency-Key (queued-form.js). The
-// page's signed link authorises it, and the round it answers (`supplement`) keeps a late
-// answer out of a later round. Without script the same form posts as plain multipart.
+// page's signed link authorises it, and the round it answers (`supplement`) keeps a stale
+// answer out of a later round (past the deadline it is still taken; staff see it came late).
+// Without script the same form posts as plain multipart.
 import { documents, intercept, queue, value, withFiles } from "./queued-form.js";
 import { clearErrors, showErrors } from "./form-errors.js";
+import { sentCheck } from "./photo-check.js";
 import { _ } from "./i18n.js";
 
 const FIELD = "documents.files"; // the file field: data-requirement="files"
@@ -34,6 +36,9 @@ async function queueAnswer(form, files, refused) {
   }
   clearErrors(form);
   const { documents: docs, blobs } = documents(picked);
+  // Each photo's check travels with it, as on the apply form, for staff to read (undefined,
+  // so not sent, for what was not checked).
+  docs.forEach((d, i) => { d.check = sentCheck(picked[i].check); });
   const body = { documents: docs, note: value(form, "note").trim(), token: form.dataset.token };
   if (value(form, "supplement")) body.supplement = Number(value(form, "supplement"));
   return queue(form, {

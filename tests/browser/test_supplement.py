@@ -1,5 +1,7 @@
 """A supplement answer in a real browser at 360 px: a photo kept on the device with no signal and
-sent once when back, the plain form with script off, and a refusal said in Vietnamese."""
+sent once when back, the plain form with script off, an answer past the deadline still taken
+(the page warns; staff see it came late, and a blurred photo kept anyway), and a refusal (the
+round answered meanwhile at the counter) said in Vietnamese."""
 
 from datetime import timedelta
 
@@ -8,13 +10,17 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.lib.time import local_today
-from app.models import Document, SupplementRequest
+from app.models import Document, Dossier, SupplementRequest, User
 from app.services import workflow
 from app.services.actors import Actor
+from app.services.dossiers import supplements
 from app.services.dossiers.tracking import access_token
+from app.services.files import blobs
+from app.services.files.uploads import inspect
+from bench.photos.generate import one
 from tests.browser.conftest import PHONE
 from tests.browser.support import OUTBOX, wait_for_worker, wait_until
-from tests.factories import make_dossier, make_procedure, make_user
+from tests.factories import make_dossier, make_procedure, make_user, new_key, pdf_bytes, sha
 from tests.helpers import fresh_client, sign_in
 
 pytestmark = pytest.mark.browser
@@ -144,26 +150,60 @@ def test_without_script_the_plain_form_works(browser, live_server, app, waiting,
         context.close()
 
 
-def test_a_refused_answer_says_why(page, app, waiting, small_files):
-    code, link, _officer = waiting
-    _open(page, link)
-    with app.app_context():  # the deadline passes while the page is open
+def test_past_the_deadline_the_page_warns_and_the_answer_is_taken(page, app, waiting, tmp_path):
+    """Late is not refused: the page says so, the answer goes, staff see it came late and that
+    the photo kept despite the advice may be blurred."""
+    code, link, officer = waiting
+    with app.app_context():
         request = db.session.execute(db.select(SupplementRequest)).scalar_one()
         request.deadline = local_today() - timedelta(days=1)
         db.session.commit()
         db.session.remove()
+    blurred = tmp_path / "mo.jpg"
+    blurred.write_bytes(one("blurry", seed=3))
+    _open(page, link)
+    expect(page.locator("#supplement-expired")).to_contain_text("Bạn vẫn có thể gửi")
+    page.set_input_files("#files", str(blurred))
+    hint = page.locator("[data-requirement='files'] .photo-hint")
+    hint.get_by_role("button", name="Vẫn dùng ảnh này").click(timeout=30000)
+    expect(hint).to_have_count(0)
+    page.screenshot(path=f"{SHOTS}/supplement-late.png", full_page=True)
+    page.click("#supplement-form [type=submit]")
+    page.wait_for_url(f"**/ho-so/{code}")
+    [answer] = _answers(app, code)
+    assert [name for name, _sha, _size in answer["documents"]] == ["mo.jpg"]
+    staff = fresh_client(app)
+    sign_in(staff, officer)
+    html = staff.get(f"/staff/ho-so/{code}").get_data(as_text=True)
+    assert html.count("nộp sau hạn") == 1
+    assert html.count("Ảnh có thể bị mờ — người nộp đã chọn vẫn dùng.") == 1
+
+
+def test_a_round_answered_meanwhile_refuses_the_queued_answer_and_says_why(page, app, waiting, small_files):
+    code, link, officer = waiting
+    _open(page, link)
+    with app.app_context():  # papers brought to the counter while the page is open
+        data = pdf_bytes("giấy tờ mang đến quầy")
+        blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
+        db.session.commit()
+        dossier = db.session.execute(db.select(Dossier).filter_by(code=code)).scalar_one()
+        user = db.session.execute(db.select(User).filter_by(email=officer)).scalar_one()
+        supplements.answer(dossier, {"documents": [{"sha256": sha(data), "name": "quay.pdf"}]},
+                           new_key(), Actor.of(user))
+        db.session.remove()
     page.set_input_files("#files", str(small_files[0]))
     wait_until(page, "document.querySelector('#supplement-form .file-name')")
     page.click("#supplement-form [type=submit]")
-    expect(page.locator(NOTICE)).to_contain_text("quá hạn bổ sung")
+    expect(page.locator(NOTICE)).to_contain_text("đã được trả lời")
     page.screenshot(path=f"{SHOTS}/supplement-refused.png", full_page=True)
     [item] = page.evaluate(OUTBOX)
     assert item["state"] == "attention" and item["need"] == "fix"
     page.goto("/hop-thu-di")  # listed as needing attention, with the same reason
     card = page.locator(".outbox-item[data-state=attention]")
-    expect(card).to_contain_text("quá hạn bổ sung")
+    expect(card).to_contain_text("đã được trả lời")
     page.screenshot(path=f"{SHOTS}/supplement-refused-outbox.png", full_page=True)
-    assert _answers(app, code) == []
+    [answer] = _answers(app, code)  # the counter's, and nothing of the queued one
+    assert [name for name, _sha, _size in answer["documents"]] == ["quay.pdf"]
 
 
 def test_storage_refused_posts_the_plain_form_with_the_files(page, app, waiting, small_files):

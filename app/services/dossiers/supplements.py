@@ -46,7 +46,7 @@ def _documents(dossier: Dossier, clean: dict) -> list[Document]:
     return [Document(requirement_id=ref["requirement"] if ref["requirement"] in valid else None,
                      original_name=ref["name"] or ref["sha256"][:12],
                      media_type=found[ref["sha256"]].media_type, size=found[ref["sha256"]].size,
-                     sha256=ref["sha256"]) for ref in clean["documents"]]
+                     sha256=ref["sha256"], photo_check=ref.get("check")) for ref in clean["documents"]]
 
 
 def expired(request: SupplementRequest) -> bool:
@@ -77,6 +77,14 @@ def _still_open(dossier: Dossier, clean: dict) -> None:
                             "bổ sung không được lưu. Vui lòng xem tình trạng hồ sơ."))
 
 
+def _content(clean: dict) -> dict:
+    """What the answer is, for its digest: without the phone's photo checks (advice, not content),
+    so an item queued before checks were sent replays as the same answer."""
+    if not any("check" in d for d in clean["documents"]):
+        return clean
+    return {**clean, "documents": [{k: v for k, v in d.items() if k != "check"} for d in clean["documents"]]}
+
+
 def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[SupplementRequest, bool]:
     """Answer the open request; the same key and payload again returns the first answer."""
     key = key.lower()
@@ -87,7 +95,7 @@ def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[Sup
     clean["documents"].sort(key=lambda d: (d["sha256"], d["name"]))
     if clean["supplement"] is None:  # so an answer without it digests as it always did
         del clean["supplement"]
-    digest = idempotency.digest(clean)
+    digest = idempotency.digest(_content(clean))
     # The sender proved this dossier: a key used on another one is a conflict naming nothing.
     attempt = idempotency.Attempt(ANSWER, key, digest, lambda found: found.dossier_id == dossier.id)
     if (existing := attempt.replay()) is not None:
