@@ -38,3 +38,12 @@ def on_starting(server):
                                                                    "instance")
         name = "gunicorn-" + re.sub(r"[^\w.-]", "-", cfg.bind[0]) + ".ctl"
         cfg.set("control_socket", os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(instance, name))
+
+
+def post_worker_init(worker):
+    """Everything the app built while loading (routes, models, catalogues, templates) lives as
+    long as the worker: moved out of the garbage collector's sight, so its collections walk only
+    what requests create, not the whole app, many times a second."""
+    import gc
+
+    gc.freeze()

@@ -2,6 +2,7 @@
 
 import os
 
+from babel import Locale
 from flask import Flask, has_request_context, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,13 +21,17 @@ from app.extensions import (
     migrate,
 )
 
+# Parsed once: Flask-Babel takes a Locale as it is, where a name is parsed (and its data file
+# looked for on disk) on every request.
+LOCALES = {"vi": Locale.parse("vi"), "en": Locale.parse("en")}
 
-def select_locale() -> str:
+
+def select_locale() -> Locale:
     """Vietnamese unless the person chose English (cookie) or asked for it by ?lang=."""
     if not has_request_context():  # CLI, workers: messages go out in Vietnamese
-        return "vi"
+        return LOCALES["vi"]
     lang = request.args.get("lang") or session.get("lang")
-    return lang if lang in ("vi", "en") else "vi"
+    return LOCALES.get(lang, LOCALES["vi"]) if isinstance(lang, str) else LOCALES["vi"]
 
 
 def create_app(config: type | object = Config) -> Flask:

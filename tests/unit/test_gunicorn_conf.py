@@ -1,4 +1,5 @@
-"""gunicorn.conf.py: two servers on one machine never share gunicorn's control socket."""
+"""gunicorn.conf.py: two servers on one machine never share gunicorn's control socket; a worker
+keeps what loading the app made out of the garbage collector's walks."""
 
 import runpy
 from types import SimpleNamespace
@@ -30,3 +31,15 @@ def test_each_server_has_its_own_control_socket_in_its_instance(monkeypatch, tmp
 def test_a_named_control_socket_is_kept(monkeypatch, tmp_path):
     path = str(tmp_path / "app.ctl")
     assert control_socket(monkeypatch, "127.0.0.1:5001", GUNICORN_CONTROL_SOCKET=path) == path
+
+
+def test_a_worker_freezes_what_loading_the_app_made():
+    import gc
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        conf["post_worker_init"](SimpleNamespace())
+        assert gc.get_freeze_count() > before  # kept out of every collection from now on
+    finally:
+        gc.unfreeze()
