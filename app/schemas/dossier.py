@@ -18,8 +18,9 @@ from marshmallow import (
 
 from app.lib.identity import check_personal_id, normalise_phone
 from app.lib.marks import N_
+from app.schemas.blob import sha256_field
 from app.schemas.bounded import DbInteger, WholeItems
-from app.schemas.photo_check import PhotoCheckSchema
+from app.schemas.photo_check import PhotoChecked, PhotoCheckSchema
 
 REQUIRED = {"required": N_("Vui lòng nhập thông tin này."), "null": N_("Vui lòng nhập thông tin này.")}
 
@@ -51,20 +52,9 @@ class Trimmed(Schema):
         return super().load(data, **kw)
 
 
-class ApplicantSchema(Trimmed):
-    name = text(255)
-    id_number = text(12)
-    phone = text(20)
-    email = fields.Email(
-        load_default="", validate=validate.Length(max=255),
-        error_messages={"invalid": N_("Địa chỉ email không hợp lệ.")},
-    )
-    address = text(500)
-
-    @validates("id_number")
-    def _id_number(self, value: str, **_):
-        if problem := check_personal_id(value):
-            raise ValidationError(problem)
+class Contact(Trimmed):
+    """A person reached by a `phone` field (a Vietnamese mobile, stored in one form) and an
+    optional `email` field ("" is none): the subclass declares both, in its own order."""
 
     @validates("phone")
     def _phone(self, value: str, **_):
@@ -81,24 +71,31 @@ class ApplicantSchema(Trimmed):
         return result
 
 
-class DocumentRefSchema(Schema):
+class ApplicantSchema(Contact):
+    name = text(255)
+    id_number = text(12)
+    phone = text(20)
+    email = fields.Email(
+        load_default="", validate=validate.Length(max=255),
+        error_messages={"invalid": N_("Địa chỉ email không hợp lệ.")},
+    )
+    address = text(500)
+
+    @validates("id_number")
+    def _id_number(self, value: str, **_):
+        if problem := check_personal_id(value):
+            raise ValidationError(problem)
+
+
+
+class DocumentRefSchema(PhotoChecked):
     error_messages = OBJECT
 
     requirement = DbInteger(required=True, error_messages=REQUIRED)
-    sha256 = fields.String(
-        required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
-        error_messages=REQUIRED,
-    )
+    sha256 = sha256_field(error_messages=REQUIRED)
     name = fields.String(load_default="", validate=validate.Length(max=255), error_messages=INVALID)
-    # What the phone found wrong with this photo (schemas/photo_check.py); absent where it was
-    # not checked (a PDF, the counter, an older phone's queued item), and then not stored.
+    # What the phone found wrong with this photo (schemas/photo_check.py).
     check = fields.Nested(PhotoCheckSchema, allow_none=True)
-
-    @post_load
-    def _unchecked(self, data: dict, **_):
-        if data.get("check") is None:
-            data.pop("check", None)
-        return data
 
 
 class ManifestSchema(Schema):

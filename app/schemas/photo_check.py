@@ -11,7 +11,7 @@ import math
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, utils, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, utils, validate, validates
 
 from app.lib.marks import N_
 
@@ -97,6 +97,18 @@ class PhotoCheckSchema(Schema):
         clean["issues"] = [c for c in CHECKS if c in clean["issues"]]
         return {k: v for k, v in clean.items() if v is not None}
 
+
+
+class PhotoChecked(Schema):
+    """A sent file that may carry its phone's check (a `check` field of PhotoCheckSchema):
+    absent or null where it was not checked (a PDF, the counter, an older phone's queued
+    item), and then not stored."""
+
+    @post_load
+    def _unchecked(self, data: dict, **_):
+        if data.get("check") is None:
+            data.pop("check", None)
+        return data
 
 def note(check: dict | None) -> str:
     """What staff read beside a kept photo that failed a check; "" when it passed or was not checked."""

@@ -2,18 +2,17 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.lib.identity import normalise_phone
 from app.lib.marks import N_
 from app.lib.places import ward_in_province, wards
 from app.models.postal import DIRECTIONS, LEGS, STATES
 from app.schemas.bounded import DbInteger
-from app.schemas.dossier import REQUIRED, Trimmed, text
+from app.schemas.dossier import REQUIRED, Contact, Trimmed, text
 
 CODE = {"required": REQUIRED["required"], "null": REQUIRED["null"],
         "invalid": N_("Vui lòng chọn từ danh sách.")}
 
 
-class PostalRequestSchema(Trimmed):
+class PostalRequestSchema(Contact):
     direction = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf(
         DIRECTIONS, error=N_("Vui lòng chọn gửi kết quả, gửi bản gốc hồ sơ, hoặc cả hai.")))
     recipient_name = text(255)
@@ -25,11 +24,6 @@ class PostalRequestSchema(Trimmed):
     ward = DbInteger(required=True, strict=False, error_messages=CODE)
     note = text(500, required=False, load_default="")
 
-    @validates("phone")
-    def _phone(self, value: str, **_):
-        if normalise_phone(value) is None:
-            raise ValidationError(N_("Số di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."))
-
     @validates("province")
     def _province(self, value: int, **_):
         if not wards(value):
@@ -40,13 +34,6 @@ class PostalRequestSchema(Trimmed):
         # The ward must be one of the chosen province's: both come from the post-2025 list.
         if "province" in data and "ward" in data and not ward_in_province(data["ward"], data["province"]):
             raise ValidationError(N_("Phường, xã này không thuộc tỉnh, thành phố đã chọn."), "ward")
-
-    def load(self, data, **kw):
-        if isinstance(data, dict) and data.get("email") == "":
-            data = {k: v for k, v in data.items() if k != "email"}
-        result = super().load(data, **kw)
-        result["phone"] = normalise_phone(result["phone"])
-        return result
 
 
 class PostalCancelSchema(Trimmed):

@@ -1,32 +1,23 @@
 """The answer to a supplement request, as the PWA posts it and the plain form is turned into."""
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.lib.marks import N_
+from app.schemas.blob import sha256_field
 from app.schemas.bounded import DbInteger, WholeItems
 from app.schemas.dossier import REQUIRED
-from app.schemas.photo_check import PhotoCheckSchema
+from app.schemas.photo_check import PhotoChecked, PhotoCheckSchema
 
 
-class SupplementDocumentSchema(Schema):
+class SupplementDocumentSchema(PhotoChecked):
     class Meta:
         unknown = EXCLUDE
 
-    sha256 = fields.String(
-        required=True, error_messages=REQUIRED,
-        validate=validate.Regexp(r"^[0-9a-f]{64}$", error=N_("Mã SHA-256 không hợp lệ.")),
-    )
+    sha256 = sha256_field(error_messages=REQUIRED)
     name = fields.String(load_default="", validate=validate.Length(max=255))
     requirement = DbInteger(load_default=None, allow_none=True)
-    # What the phone found wrong with this photo (schemas/photo_check.py), as on the dossier's
-    # manifest; absent or null where it was not checked (a PDF, the counter), then not stored.
+    # What the phone found wrong with this photo (schemas/photo_check.py), as on the dossier's manifest.
     check = fields.Nested(PhotoCheckSchema, allow_none=True)
-
-    @post_load
-    def _unchecked(self, data: dict, **_):
-        if data.get("check") is None:
-            data.pop("check", None)
-        return data
 
 
 class SupplementAnswerSchema(Schema):
