@@ -14,6 +14,11 @@ AGENCY = ("INSERT INTO agency (id, code, name, short_name, address, is_centre) "
 PROCEDURE = ("INSERT INTO procedure (id, code, name, field, description, agency_id, processing_time, "
              "time_unit, fee, online_level, postal_allowed, form_fields, search_text, active) "
              "VALUES (1, 'P', 'Thủ tục', 'F', '', 1, 5, 'working_day', 0, 'full', 1, '[]', '', 1)")
+DOSSIER = ("INSERT INTO dossier (id, client_id, payload_hash, code, procedure_id, agency_id, "
+           "applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, "
+           "applicant_kind, tax_code, channel, status, submitted_at, return_method, form_data, version) "
+           "VALUES (1, 'c1', '', 'X-1', 1, 1, 'An', '', '', '', '', 'citizen', '', 2, :status, "
+           "'2026-03-01 00:00:00', :return_method, '{}', 1)")
 
 
 @contextmanager
@@ -35,3 +40,8 @@ def add_agency_and_procedure(conn) -> None:
     """Agency 1 and its procedure 1, in the columns every revision so far has."""
     conn.execute(sa.text(AGENCY))
     conn.execute(sa.text(PROCEDURE))
+
+
+def add_dossier(conn, status: int, return_method: str = "counter") -> None:
+    """Dossier 1 ("X-1", procedure 1, filed online by An), in the columns every revision so far has."""
+    conn.execute(sa.text(DOSSIER), {"status": status, "return_method": return_method})

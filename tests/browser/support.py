@@ -4,6 +4,7 @@ import time
 
 from app.extensions import db
 from app.models import Dossier
+from bench.photos.generate import one
 from tests.factories import VALID_ID, VALID_PHONE
 
 SUBMIT = "#apply-form [type=submit]"
@@ -127,3 +128,42 @@ def ratings(app) -> list[tuple[str, int]]:
         db.session.remove()
         return rows
 
+
+
+def draw_photos(folder, labels) -> dict:
+    """One JPEG of each kind in `labels` (ok, blurry, dark…), drawn by the benchmark's generator."""
+    paths = {}
+    for label in labels:
+        paths[label] = folder / f"{label}.jpg"
+        paths[label].write_bytes(one(label, seed=3))
+    return paths
+
+
+def pick_photo(page, req: int, path) -> None:
+    """Choose one file for a requirement and wait until the page has checked and named it."""
+    page.set_input_files(f"#documents-{req}", str(path))
+    wait_until(page, f"!document.querySelector('[data-requirement=\"{req}\"][data-busy]') && "
+                     f"document.querySelector('[data-requirement=\"{req}\"] .file-name')", timeout=30)
+
+
+def write_old_database(version: int) -> str:
+    """JS lines that create the device's database at an old `version` (v1 and v2 had the same
+    four stores), put every row of `records` (store name → rows) and close it. For tests that
+    build what an older release left on a phone before any page of the app opens it."""
+    return f"""
+    const db = await new Promise((ok, no) => {{
+        const r = indexedDB.open('motcua', {version});
+        r.onupgradeneeded = () => {{
+            r.result.createObjectStore('drafts', {{ keyPath: 'key' }});
+            r.result.createObjectStore('outbox', {{ keyPath: 'id' }}).createIndex('state', 'state');
+            r.result.createObjectStore('dossiers', {{ keyPath: 'code' }});
+            r.result.createObjectStore('meta', {{ keyPath: 'key' }});
+        }};
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => no(r.error);
+    }});
+    const tx = db.transaction(Object.keys(records), 'readwrite');
+    for (const [name, rows] of Object.entries(records)) for (const row of rows) tx.objectStore(name).put(row);
+    await new Promise((ok) => {{ tx.oncomplete = ok; }});
+    db.close();
+"""

@@ -11,8 +11,17 @@ import base64
 import pytest
 from playwright.sync_api import expect
 
-from bench.photos.generate import CLASSES, one
-from tests.browser.support import DRAFTS, SUBMIT, dossiers, fill_apply_form, open_form, wait_until
+from bench.photos.generate import CLASSES
+from tests.browser.support import (
+    DRAFTS,
+    SUBMIT,
+    dossiers,
+    draw_photos,
+    fill_apply_form,
+    open_form,
+    pick_photo,
+    wait_until,
+)
 from tests.factories import pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.browser
@@ -23,18 +32,7 @@ BLURRED = "Ảnh bị mờ, vui lòng chụp lại."
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     """One photo of each kind (ok, blurry, dark, bright, glare, small), drawn once."""
-    folder = tmp_path_factory.mktemp("shots")
-    paths = {}
-    for label in CLASSES:
-        paths[label] = folder / f"{label}.jpg"
-        paths[label].write_bytes(one(label, seed=3))
-    return paths
-
-
-def _pick(page, req: int, path) -> None:
-    page.set_input_files(f"#documents-{req}", str(path))
-    wait_until(page, f"!document.querySelector('[data-requirement=\"{req}\"][data-busy]') && "
-                     f"document.querySelector('[data-requirement=\"{req}\"] .file-name')", timeout=30)
+    return draw_photos(tmp_path_factory.mktemp("shots"), CLASSES)
 
 
 # Each stored file's name and the check stored with it.
@@ -48,8 +46,8 @@ def test_a_blurred_photo_is_said_kept_anyway_and_sent(page, app, procedure, shot
     open_form(page, procedure)
     fill_apply_form(page, procedure)
     form, photo = procedure["requirements"][:2]
-    _pick(page, form, shots["ok"])
-    _pick(page, photo, shots["blurry"])
+    pick_photo(page, form, shots["ok"])
+    pick_photo(page, photo, shots["blurry"])
 
     field = page.locator(f"[data-requirement='{photo}']")
     hint = field.locator(".photo-hint")
@@ -81,7 +79,7 @@ def test_a_blurred_photo_is_said_kept_anyway_and_sent(page, app, procedure, shot
 def test_retaking_puts_the_new_photo_in_the_old_ones_place(page, procedure, shots):
     open_form(page, procedure)
     photo = procedure["requirements"][1]
-    _pick(page, photo, shots["dark"])
+    pick_photo(page, photo, shots["dark"])
     field = page.locator(f"[data-requirement='{photo}']")
     expect(field.locator(".photo-hint p")).to_contain_text("Ảnh quá tối")
 
@@ -98,7 +96,7 @@ def test_a_pdf_is_not_judged_as_a_photo(page, procedure, tmp_path):
     scan.write_bytes(pdf_bytes())
     open_form(page, procedure)
     req = procedure["requirements"][0]
-    _pick(page, req, scan)
+    pick_photo(page, req, scan)
     expect(page.locator(f"[data-requirement='{req}'] .file-name")).to_have_text("✓ to-khai.pdf")
     expect(page.locator(".photo-hint")).to_have_count(0)
     assert page.evaluate(f"async () => {CHECKS}") == [{"name": "to-khai.pdf", "check": None}]

@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Dossier
-from bench.photos.generate import one
 from tests.browser.conftest import PHONE
-from tests.browser.support import SUBMIT, fill_apply_form, open_form, wait_until
+from tests.browser.support import SUBMIT, draw_photos, fill_apply_form, open_form, pick_photo
 from tests.factories import STAFF_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -24,18 +23,7 @@ NOTE = "Ảnh có thể bị mờ — người nộp đã chọn vẫn dùng."
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     """A sharp photo and a blurred one, drawn by the benchmark's generator."""
-    folder = tmp_path_factory.mktemp("staff-shots")
-    paths = {}
-    for label in ("ok", "blurry"):
-        paths[label] = folder / f"{label}.jpg"
-        paths[label].write_bytes(one(label, seed=3))
-    return paths
-
-
-def _pick(page, req: int, path) -> None:
-    page.set_input_files(f"#documents-{req}", str(path))
-    wait_until(page, f"!document.querySelector('[data-requirement=\"{req}\"][data-busy]') && "
-                     f"document.querySelector('[data-requirement=\"{req}\"] .file-name')", timeout=30)
+    return draw_photos(tmp_path_factory.mktemp("staff-shots"), ("ok", "blurry"))
 
 
 def _staff_page(browser, base_url: str, email: str, code: str, *, script: bool):
@@ -54,8 +42,8 @@ def test_staff_see_that_a_kept_photo_may_be_blurred(page, app, browser, live_ser
     open_form(page, procedure)
     fill_apply_form(page, procedure)
     form, photo = procedure["requirements"][:2]
-    _pick(page, form, shots["ok"])
-    _pick(page, photo, shots["blurry"])
+    pick_photo(page, form, shots["ok"])
+    pick_photo(page, photo, shots["blurry"])
     field = page.locator(f"[data-requirement='{photo}']")
     field.locator(".photo-hint").get_by_role("button", name="Vẫn dùng ảnh này").click()
     expect(field.locator(".photo-hint")).to_have_count(0)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Dossier, Procedure
 from app.services.dossiers.device import owner_tag
-from tests.browser.support import QUEUED, SUBMIT, fill_apply_form, open_form, wait_until
+from tests.browser.support import QUEUED, SUBMIT, fill_apply_form, open_form, wait_until, write_old_database
 from tests.factories import (
     STAFF_PASSWORD,
     VALID_PHONE,
@@ -297,22 +297,7 @@ MAKE_V2 = """async ({ procedure, an, mine, anonymous, files }) => {
                    { code: 'H40-LOOKED-UP', status: 1, status_label: 'Mới đăng ký', status_at: '2026-01-01',
                      receipt_url: '/ho-so/H40-LOOKED-UP/bien-nhan?t=y', checked_at: Date.now() }],
     };
-    const db = await new Promise((ok, no) => {
-        const r = indexedDB.open('motcua', 2);
-        r.onupgradeneeded = () => {
-            r.result.createObjectStore('drafts', { keyPath: 'key' });
-            r.result.createObjectStore('outbox', { keyPath: 'id' }).createIndex('state', 'state');
-            r.result.createObjectStore('dossiers', { keyPath: 'code' });
-            r.result.createObjectStore('meta', { keyPath: 'key' });
-        };
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => no(r.error);
-    });
-    const tx = db.transaction(Object.keys(records), 'readwrite');
-    for (const [name, rows] of Object.entries(records)) for (const row of rows) tx.objectStore(name).put(row);
-    await new Promise((ok) => { tx.oncomplete = ok; });
-    db.close();
-}"""
+""" + write_old_database(2) + """}"""
 
 
 def test_a_v2_database_upgrades_to_v3_and_nothing_is_lost(page, context, app, procedure, people):

@@ -7,7 +7,7 @@ records are whose on a shared phone: tests/browser/test_shared_phone.py.)
 
 import pytest
 
-from tests.browser.support import DRAFTS, open_form, wait_until
+from tests.browser.support import DRAFTS, open_form, wait_until, write_old_database
 
 pytestmark = pytest.mark.browser
 
@@ -43,22 +43,7 @@ MAKE_V1 = """async ({ procedure, jpeg }) => {
         dossiers: [{ code: 'H40.01-251127-0001', status: 1, secret: '0912345678', checked_at: 1 }],
         meta: [{ key: 'pending-track', code: 'H40.01-251127-0002', secret: '0912345678', at: Date.now() }],
     };
-    const db = await new Promise((ok, no) => {
-        const r = indexedDB.open('motcua', 1);
-        r.onupgradeneeded = () => {
-            r.result.createObjectStore('drafts', { keyPath: 'key' });
-            r.result.createObjectStore('outbox', { keyPath: 'id' }).createIndex('state', 'state');
-            r.result.createObjectStore('dossiers', { keyPath: 'code' });
-            r.result.createObjectStore('meta', { keyPath: 'key' });
-        };
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => no(r.error);
-    });
-    const tx = db.transaction(Object.keys(records), 'readwrite');
-    for (const [name, rows] of Object.entries(records)) for (const row of rows) tx.objectStore(name).put(row);
-    await new Promise((ok) => { tx.oncomplete = ok; });
-    db.close();
-    return sha;
+""" + write_old_database(1) + """    return sha;
 }"""
 
 # Everything as stored now, file bytes replaced by the SHA-256 of what is really there.

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.migration_helpers import add_agency_and_procedure, app_at
+from tests.migration_helpers import add_agency_and_procedure, add_dossier, app_at
 
 REQUEST = ("INSERT INTO postal_request (id, dossier_id, client_key, payload_hash, direction, recipient_name, "
            "phone, email, street, province_code, ward_code, note, fee, state, batch, waybill, registered_at, "
@@ -17,12 +17,7 @@ def test_upgrade_gives_each_request_its_legs_and_downgrade_gives_them_back(tmp_p
     with app_at(tmp_path, "0004"):
         with db.engine.begin() as conn:
             add_agency_and_procedure(conn)
-            conn.execute(sa.text(
-                "INSERT INTO dossier (id, client_id, payload_hash, code, procedure_id, agency_id, "
-                "applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, "
-                "applicant_kind, tax_code, channel, status, submitted_at, return_method, form_data, version) "
-                "VALUES (1, 'c1', '', 'X-1', 1, 1, 'An', '', '', '', '', 'citizen', '', 2, 9, "
-                "'2026-03-01 00:00:00', 'post', '{}', 1)"))
+            add_dossier(conn, 9, return_method="post")
             for id_, direction, state, batch, waybill, handed in (
                     (1, "result", "handed_to_post", "BC-1", "EB1", "2026-03-02"),
                     (2, "originals", "registered", "", "", None),

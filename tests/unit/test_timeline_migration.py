@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
 from app.models import StatusEvent
-from tests.migration_helpers import add_agency_and_procedure, app_at
+from tests.migration_helpers import add_agency_and_procedure, add_dossier, app_at
 
 REVISION = "0017_timeline_keys"
 BEFORE = ScriptDirectory(os.path.join(os.path.dirname(__file__), "..", "..", "migrations")) \
@@ -24,12 +24,7 @@ def test_old_rows_keep_their_text_and_render_it_then_downgrade_drops_only_the_ke
     with app_at(tmp_path, BEFORE) as app:
         with db.engine.begin() as conn:
             add_agency_and_procedure(conn)
-            conn.execute(sa.text(
-                "INSERT INTO dossier (id, client_id, payload_hash, code, procedure_id, agency_id, "
-                "applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, "
-                "applicant_kind, tax_code, channel, status, submitted_at, return_method, form_data, version) "
-                "VALUES (1, 'c1', '', 'X-1', 1, 1, 'An', '', '', '', '', 'citizen', '', 2, 2, "
-                "'2026-03-01 00:00:00', 'counter', '{}', 1)"))
+            add_dossier(conn, 2)
             conn.execute(sa.text(
                 "INSERT INTO status_event (id, dossier_id, from_status, to_status, actor_kind, actor_id, "
                 "actor_label, note, created_at) VALUES (1, 1, 1, 2, 'user', NULL, 'Cán bộ', "
