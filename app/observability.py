@@ -15,6 +15,7 @@ import os
 import random
 import re
 import sys
+import threading
 import time
 
 import orjson
@@ -55,6 +56,50 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class BatchedStreamHandler(logging.StreamHandler):
+    """Log lines written to the stream in batches: a warning or worse at once (with whatever
+    waits before it, in order), request lines at most `seconds` later or every `max_bytes`.
+
+    One line per request was one write and flush, a system call, per request: the largest
+    single cost of the cheapest request under gunicorn (bench/floor.py). What a worker killed
+    outright (kill -9) loses is at most `seconds` of INFO lines; a normal stop flushes.
+    """
+
+    def __init__(self, stream, seconds: float = 0.5, max_bytes: int = 64 * 1024):
+        super().__init__(stream)
+        self.seconds, self.max_bytes = seconds, max_bytes
+        self._pending: list[str] = []
+        self._size, self._last, self._timer = 0, time.monotonic(), None
+
+    def emit(self, record: logging.LogRecord) -> None:  # called holding self.lock
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:  # noqa: BLE001 - logging's own rule: a bad record never breaks the caller
+            self.handleError(record)
+            return
+        self._pending.append(line)
+        self._size += len(line)
+        if (record.levelno >= logging.WARNING or self._size >= self.max_bytes
+                or time.monotonic() - self._last >= self.seconds):
+            self._write()
+        elif self._timer is None or not self._timer.is_alive():  # a quiet spell still gets written
+            self._timer = threading.Timer(self.seconds, self.flush)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def flush(self) -> None:
+        with self.lock:
+            self._write()
+
+    def _write(self) -> None:
+        self._last = time.monotonic()
+        if not self._pending:
+            return
+        text, self._pending, self._size = "".join(self._pending), [], 0
+        self.stream.write(text)
+        self.stream.flush()
+
+
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from flask import has_request_context
@@ -74,7 +119,7 @@ def new_request_id() -> str:
 def register(app: Flask) -> None:
     """Attach request ids, JSON logs and metrics to the app."""
     if app.config.get("LOG_JSON", True) and not app.testing:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = BatchedStreamHandler(sys.stderr, seconds=app.config.get("LOG_FLUSH_SECONDS", 0.5))
         handler.setFormatter(JsonFormatter())
         handler.addFilter(_RequestIdFilter())
         app.logger.handlers[:] = [handler]

@@ -40,3 +40,48 @@ def test_log_lines_are_json_with_the_request_id():
     record.request_id, record.status, record.path = "abc", 200, "/thu-tuc"
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "abc" and line["status"] == 200 and line["message"] == "request"
+
+
+def test_request_lines_are_written_in_batches_and_warnings_at_once():
+    import io
+
+    from app.observability import BatchedStreamHandler
+
+    stream = io.StringIO()
+    handler = BatchedStreamHandler(stream, seconds=60)
+    log = logging.getLogger("test.batched")
+    log.handlers[:], log.propagate = [handler], False
+    log.setLevel(logging.INFO)
+    try:
+        log.info("first request")
+        log.info("second request")
+        assert stream.getvalue() == ""  # waiting: no write per request
+        log.warning("something went wrong")  # at once, after what waited, in order
+        assert stream.getvalue().splitlines() == ["first request", "second request", "something went wrong"]
+        log.info("third request")
+        handler.flush()  # a normal stop (logging.shutdown) flushes what waits
+        assert stream.getvalue().splitlines()[-1] == "third request"
+        small = BatchedStreamHandler(stream, seconds=60, max_bytes=10)
+        log.handlers[:] = [small]
+        log.info("a line longer than ten bytes")
+        assert stream.getvalue().splitlines()[-1] == "a line longer than ten bytes"
+    finally:
+        log.handlers[:] = []
+
+
+def test_a_quiet_spell_still_gets_its_lines_written():
+    import io
+
+    from app.observability import BatchedStreamHandler
+
+    stream = io.StringIO()
+    handler = BatchedStreamHandler(stream, seconds=0.05)
+    log = logging.getLogger("test.quiet")
+    log.handlers[:], log.propagate = [handler], False
+    log.setLevel(logging.INFO)
+    try:
+        log.info("the only request for a while")
+        handler._timer.join(5)  # the timer that writes it, not a sleep
+        assert stream.getvalue() == "the only request for a while\n"
+    finally:
+        log.handlers[:] = []

@@ -91,3 +91,13 @@ def test_headers_a_view_set_itself_are_kept_and_the_rest_added_once(app, client)
     style = client.get("/static/css/app.css")
     assert "no-store" not in style.headers.get("Cache-Control", "")  # it carries no one's data
     assert "X-Frame-Options" not in style.headers
+
+
+def test_the_probe_answers_what_jsonify_would(app, client):
+    answer = client.get("/healthz")
+    with app.test_request_context():
+        from flask import jsonify
+
+        expected = jsonify(status="ok")
+    assert answer.status_code == 200 and answer.data == expected.get_data()
+    assert answer.mimetype == "application/json"
