@@ -146,6 +146,17 @@ def pick_photo(page, req: int, path) -> None:
                      f"document.querySelector('[data-requirement=\"{req}\"] .file-name')", timeout=30)
 
 
+def fill_with_a_blurred_photo(page, procedure: dict, shots: dict) -> tuple[int, int]:
+    """Open and fill the form: a sharp photo for the first document, a blurred one for the
+    second (the advice now on screen). Returns the two requirements."""
+    open_form(page, procedure)
+    fill_apply_form(page, procedure)
+    form, photo = procedure["requirements"][:2]
+    pick_photo(page, form, shots["ok"])
+    pick_photo(page, photo, shots["blurry"])
+    return form, photo
+
+
 def write_old_database(version: int) -> str:
     """JS lines that create the device's database at an old `version` (v1 and v2 had the same
     four stores), put every row of `records` (store name → rows) and close it. For tests that

@@ -17,7 +17,7 @@ from tests.browser.support import (
     SUBMIT,
     dossiers,
     draw_photos,
-    fill_apply_form,
+    fill_with_a_blurred_photo,
     open_form,
     pick_photo,
     wait_until,
@@ -43,11 +43,7 @@ CHECKS = """(await new Promise((ok) => { const r = indexedDB.open('motcua');
 
 
 def test_a_blurred_photo_is_said_kept_anyway_and_sent(page, app, procedure, shots):
-    open_form(page, procedure)
-    fill_apply_form(page, procedure)
-    form, photo = procedure["requirements"][:2]
-    pick_photo(page, form, shots["ok"])
-    pick_photo(page, photo, shots["blurry"])
+    form, photo = fill_with_a_blurred_photo(page, procedure, shots)
 
     field = page.locator(f"[data-requirement='{photo}']")
     hint = field.locator(".photo-hint")

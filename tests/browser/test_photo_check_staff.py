@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Dossier
 from tests.browser.conftest import PHONE
-from tests.browser.support import SUBMIT, draw_photos, fill_apply_form, open_form, pick_photo
+from tests.browser.support import SUBMIT, draw_photos, fill_with_a_blurred_photo
 from tests.factories import STAFF_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -39,11 +39,7 @@ def _staff_page(browser, base_url: str, email: str, code: str, *, script: bool):
 
 
 def test_staff_see_that_a_kept_photo_may_be_blurred(page, app, browser, live_server, procedure, shots):
-    open_form(page, procedure)
-    fill_apply_form(page, procedure)
-    form, photo = procedure["requirements"][:2]
-    pick_photo(page, form, shots["ok"])
-    pick_photo(page, photo, shots["blurry"])
+    _, photo = fill_with_a_blurred_photo(page, procedure, shots)
     field = page.locator(f"[data-requirement='{photo}']")
     field.locator(".photo-hint").get_by_role("button", name="Vẫn dùng ảnh này").click()
     expect(field.locator(".photo-hint")).to_have_count(0)
