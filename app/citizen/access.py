@@ -8,10 +8,10 @@ bound to the member (services/tracking.bind_links), so none outlives the members
 from flask import abort, request, session
 from flask_login import current_user
 
-from app.extensions import db
 from app.models import Dossier
 from app.services.accounts import memberships
 from app.services.accounts.core import can_see
+from app.services.dossiers import queries
 from app.services.dossiers.tracking import bind_links, from_token, member_bound
 
 MAX_REMEMBERED = 20
@@ -36,7 +36,7 @@ def dossier_or_404(code: str) -> Dossier:
             if not member_bound(dossier):  # a member's link is checked each time, never remembered
                 grant(dossier)
             return dossier
-    dossier = db.session.execute(db.select(Dossier).filter_by(code=code)).scalar_one_or_none()
+    dossier = queries.by_code(code)
     if dossier is None:
         abort(404)
     if dossier.id in session.get("seen", []):

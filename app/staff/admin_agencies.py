@@ -5,25 +5,21 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.models import Agency, Procedure, Role, User
+from app.models import Agency, Role
 from app.schemas import flatten_errors
 from app.services.accounts import admin
+from app.services.accounts import queries as accounts
+from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.staff import bp
 from app.staff.admin_schemas import AgencySchema
 from app.web.staff_access import roles_required
 
 
-def _counts(column) -> dict[int, int]:
-    return dict(db.session.execute(db.select(column, db.func.count()).group_by(column)).all())
-
-
 def _list(values: dict, errors: dict, status: int = 200, message: str | None = None):
-    agencies = db.session.execute(
-        db.select(Agency).order_by(Agency.is_centre.desc(), Agency.code)).scalars().all()
-    return render_template("staff/admin/agencies.html", agencies=agencies, values=values, errors=errors,
-                           message=message, procedures=_counts(Procedure.agency_id),
-                           officers=_counts(User.agency_id)), status
+    return render_template("staff/admin/agencies.html", agencies=catalogue.agencies(by="code"), values=values,
+                           errors=errors, message=message, procedures=catalogue.procedure_counts(),
+                           officers=accounts.officer_counts()), status
 
 
 def _save(agency_id: int | None):

@@ -6,13 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from app.extensions import db
 from app.lib.time import local_today
-from app.models import Holiday, Procedure, Role
+from app.models import Procedure, Role
 from app.schemas import flatten_errors
 from app.schemas.staff import HolidaySchema, ProcedureSchema
 from app.services.accounts import admin
+from app.services.catalogue import queries as catalogue
 from app.services.catalogue import seed
+from app.services.workflow import deadlines
 from app.staff import bp
 from app.web.staff_access import roles_required
 
@@ -21,8 +22,7 @@ from app.web.staff_access import roles_required
 @roles_required(Role.ADMIN)
 def procedures():
     """List every procedure (active or not) with its processing time."""
-    rows = db.session.execute(db.select(Procedure).order_by(Procedure.code)).scalars().all()
-    return render_template("staff/admin/procedures.html", procedures=rows)
+    return render_template("staff/admin/procedures.html", procedures=catalogue.procedures())
 
 
 def procedure_page(proc: Procedure, values: dict | None = None, errors: dict | None = None,
@@ -40,7 +40,7 @@ def procedure_page(proc: Procedure, values: dict | None = None, errors: dict | N
 @roles_required(Role.ADMIN)
 def edit_procedure(code: str):
     """Edit a procedure's name, processing time, cut-off hour, fee and switches."""
-    proc = db.session.execute(db.select(Procedure).filter_by(code=code)).scalar_one_or_none() or abort(404)
+    proc = catalogue.procedure(code) or abort(404)
     if request.method == "GET":
         return procedure_page(proc)
     try:
@@ -62,12 +62,8 @@ def _year() -> int:
 def holidays(errors: dict | None = None, values: dict | None = None, status: int = 200):
     """List one year's days off and swapped working days, with the form to add one."""
     year = _year()
-    rows = db.session.execute(
-        db.select(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
-        .order_by(Holiday.day)
-    ).scalars().all()
-    return render_template("staff/admin/holidays.html", rows=rows, year=year, errors=errors or {},
-                           values=values or {}), status
+    return render_template("staff/admin/holidays.html", rows=deadlines.holidays_in(year), year=year,
+                           errors=errors or {}, values=values or {}), status
 
 
 @bp.post("/quan-tri/ngay-nghi")

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.models import Procedure, Role
+from app.models import Role
 from app.schemas import flatten_errors
+from app.services.catalogue import queries as catalogue
 from app.services.catalogue import requirements
 from app.services.errors import DomainError, NotFound
 from app.staff import bp
@@ -35,7 +36,7 @@ def _run(code: str, target, action, done: str):
         abort(404)
     except (ValidationError, DomainError) as exc:
         db.session.rollback()
-        proc = db.session.execute(db.select(Procedure).filter_by(code=code)).scalar_one_or_none()
+        proc = catalogue.procedure(code)
         if isinstance(exc, ValidationError):
             errors, status, message = flatten_errors(exc.messages), 422, _("Chưa lưu được thành phần hồ sơ.")
         else:

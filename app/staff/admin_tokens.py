@@ -4,8 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
-from app.models import Agency, Role
+from app.models import Role
+from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.services.integration import tokens
 from app.staff import bp
@@ -13,10 +13,9 @@ from app.web.staff_access import roles_required
 
 
 def _render(values: dict, errors: dict, status: int = 200, message: str | None = None, issued=None):
-    agencies = db.session.execute(
-        db.select(Agency).order_by(Agency.is_centre.desc(), Agency.name)).scalars().all()
-    return render_template("staff/admin/api_tokens.html", groups=tokens.by_agency(), agencies=agencies,
-                           values=values, errors=errors, message=message, issued=issued), status
+    return render_template("staff/admin/api_tokens.html", groups=tokens.by_agency(),
+                           agencies=catalogue.agencies(), values=values, errors=errors, message=message,
+                           issued=issued), status
 
 
 @bp.get("/quan-tri/ma-truy-cap")

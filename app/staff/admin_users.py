@@ -6,19 +6,20 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.models import Agency, Role, User
+from app.models import Role
 from app.schemas import flatten_errors
 from app.schemas.staff import UserSchema
 from app.services.accounts import admin
+from app.services.accounts import queries as accounts
+from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.staff import bp
 from app.web.staff_access import roles_required
 
 
 def _render(values: dict, errors: dict, status: int = 200, message: str | None = None):
-    users = db.session.execute(db.select(User).order_by(User.role, User.email)).scalars().all()
-    agencies = db.session.execute(db.select(Agency).order_by(Agency.name)).scalars().all()
-    return render_template("staff/admin/users.html", users=users, agencies=agencies, roles=Role,
+    return render_template("staff/admin/users.html", users=accounts.accounts(),
+                           agencies=catalogue.agencies_by_name(), roles=Role,
                            values=values, errors=errors, message=message), status
 
 

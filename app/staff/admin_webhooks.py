@@ -8,8 +8,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
-from app.models import Agency, Role
+from app.models import Role
+from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.services.webhooks import delivery, subscriptions
 from app.staff import bp
@@ -17,9 +17,8 @@ from app.web.staff_access import roles_required
 
 
 def _render(values: dict, errors: dict, status: int = 200, message: str | None = None, issued=None):
-    agencies = db.session.execute(
-        db.select(Agency).order_by(Agency.is_centre.desc(), Agency.name)).scalars().all()
-    return render_template("staff/admin/webhooks.html", groups=subscriptions.by_agency(), agencies=agencies,
+    return render_template("staff/admin/webhooks.html", groups=subscriptions.by_agency(),
+                           agencies=catalogue.agencies(),
                            events=subscriptions.EVENTS, portal=delivery.undelivered_portal(),
                            values=values, errors=errors, message=message, issued=issued), status
 

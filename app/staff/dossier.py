@@ -7,10 +7,10 @@ from flask import abort, make_response, render_template
 
 from app.extensions import db
 from app.lib.time import local_today
-from app.models import Document, SupplementRequest
+from app.models import Document
 from app.schemas import photo_check
 from app.services import workflow
-from app.services.dossiers import supplements
+from app.services.dossiers import queries, supplements
 from app.services.dossiers.tracking import access_token
 from app.services.files import blobs
 from app.services.workflow import deadlines, overdue
@@ -29,8 +29,7 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
     """Render the dossier page, with an action's error message when one failed."""
     today, cal = local_today(), deadlines.load_calendar()
     who = actor()
-    requests = db.session.execute(db.select(SupplementRequest).filter_by(dossier_id=dossier.id)
-                                  .order_by(SupplementRequest.number)).scalars().all()
+    requests = queries.supplement_requests(dossier.id)
     context = dict(
         dossier=dossier, actions=workflow.actions_for(who, dossier),
         supplement=workflow.open_supplement(dossier),

@@ -3,9 +3,9 @@
 from flask import abort, render_template
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.lib.time import local_today, to_local
-from app.models import Status, SupplementRequest
+from app.models import Status
+from app.services.dossiers import queries
 from app.services.workflow import overdue
 from app.staff import bp
 from app.web.staff_access import dossier_or_404
@@ -25,9 +25,7 @@ def print_refusal(code: str):
 def print_supplement(code: str, number: int):
     """Print one supplement request: what is missing and by when."""
     dossier = dossier_or_404(code)
-    request = db.session.execute(
-        db.select(SupplementRequest).filter_by(dossier_id=dossier.id, number=number)
-    ).scalar_one_or_none() or abort(404)
+    request = queries.supplement_request(dossier.id, number) or abort(404)
     return render_template("staff/print_supplement.html", dossier=dossier, request=request)
 
 

@@ -1,28 +1,14 @@
 """The queue: one URL, a full page without JavaScript, a fragment for htmx."""
 
 from flask import current_app, render_template, request, url_for
-from sqlalchemy.orm import defer
 
-from app.extensions import db
 from app.lib.time import local_today
-from app.models import Agency, Procedure
 from app.schemas.staff import parse_queue_args
+from app.services.catalogue import queries as catalogue
 from app.services.workflow import deadlines, overdue
 from app.services.workflow import queue as queue_service
 from app.staff import bp
 from app.web.staff_access import scope_agency_id
-
-
-def _choices(scope: int | None, agency_id: int | None) -> tuple[list[Agency], list[Procedure]]:
-    """Return the agencies and procedures the filter menus offer to this officer."""
-    agencies = list(db.session.execute(
-        db.select(Agency).where(Agency.is_centre.is_(False)).order_by(Agency.name)).scalars())
-    stmt = db.select(Procedure).options(
-        defer(Procedure.form_fields), defer(Procedure.search_text), defer(Procedure.description)
-    ).order_by(Procedure.code)
-    if scope or agency_id:
-        stmt = stmt.where(Procedure.agency_id == (scope or agency_id))
-    return agencies, list(db.session.execute(stmt).scalars())
 
 
 @bp.get("/")
@@ -36,7 +22,8 @@ def queue():
     flags = {d.id: ("overdue" if overdue.is_overdue(d, today)
                     else "soon" if overdue.is_due_soon(d, today, cal) else "")
              for d in page.rows}
-    agencies, procedures = _choices(scope, filters.agency)
+    # The filter menus: the departments, and the procedures of the one this officer works in or chose.
+    agencies, procedures = catalogue.departments(), catalogue.procedures(scope or filters.agency, light=True)
 
     def url_with(**changes) -> str:
         # Keep every filter in the URL; changing one goes back to page 1.

@@ -49,6 +49,12 @@ def load_calendar() -> WorkCalendar:
     )
 
 
+def holidays_in(year: int) -> list[Holiday]:
+    """The table's days of one year (days off and swapped working days), in date order."""
+    return list(db.session.execute(db.select(Holiday).where(
+        Holiday.day.between(date(year, 1, 1), date(year, 12, 31))).order_by(Holiday.day)).scalars())
+
+
 def effective_receipt_day(received: datetime, cutoff_hour: int | None, cal: WorkCalendar) -> date:
     """Return the working day a dossier counts as received (local time in, date out)."""
     day = received.date()
