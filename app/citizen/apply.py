@@ -18,6 +18,7 @@ from app.services.dossiers import intake
 from app.services.dossiers.tracking import access_token
 from app.services.errors import DomainError, Invalid, TooLarge, UnsupportedType
 from app.services.files.uploads import human_size, too_large
+from app.services.payments import fees
 from app.services.postal import requests as postal
 from app.web import form_files, sender
 from app.web.current import filing_choices, filing_for, owner_id, start_values
@@ -140,4 +141,5 @@ def receipt(code: str):
     # Chose "by post" when applying: the address comes next, on the postal request page.
     pending = (dossier.return_method == "post" and dossier.status in Status.OPEN
                and postal.latest(dossier) is None)
-    return render_template("citizen/receipt.html", dossier=dossier, postal_pending=pending)
+    return render_template("citizen/receipt.html", dossier=dossier, postal_pending=pending,
+                           fee=fees.fee_of(dossier))

@@ -14,7 +14,11 @@ from app.citizen import bp
 
 @bp.app_template_global("vietqr_svg")
 def vietqr_svg(payload: str, label: str) -> Markup:
-    """Draw the VietQR payload as an inline SVG a banking app scans (4-module quiet zone)."""
+    """Draw the VietQR payload as an inline SVG a banking app scans (4-module quiet zone).
+
+    Its own size on screen, and a viewBox so that print CSS can draw it smaller (the A5 receipt).
+    """
     qr = segno.make(payload, error="m")
+    width, height = qr.symbol_size(scale=5, border=4)
     svg = qr.svg_inline(scale=5, border=4, title=label, svgclass="vietqr", lineclass=None)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+    return Markup(svg.replace("<svg ", f'<svg role="img" viewBox="0 0 {width} {height}" ', 1))
