@@ -2,8 +2,6 @@
 
 import io
 
-import pytest
-
 from app.extensions import db
 from app.models import Agency, Blob, Dossier, Status
 from tests.factories import (
@@ -23,13 +21,6 @@ AGENCIES = "/staff/quan-tri/co-quan"
 CLOSED = "Sở Tư pháp hiện không tiếp nhận hồ sơ mới cho thủ tục này."
 
 
-@pytest.fixture
-def admin(app, ctx):
-    client = fresh_client(app)
-    sign_in(client, make_user("admin"))
-    return client
-
-
 def _close(agency: Agency) -> None:
     agency.active = False
     db.session.commit()
@@ -39,39 +30,40 @@ def _count(model) -> int:
     return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
 
 
-def test_the_editor_closes_and_reopens_an_agency(admin):
+def test_the_editor_closes_and_reopens_an_agency(admin_client):
     proc = make_procedure()
     url = f"{AGENCIES}/{proc.agency_id}"
-    form = admin.get(url).get_data(as_text=True)
+    form = admin_client.get(url).get_data(as_text=True)
     assert 'id="active" name="active" value="1" checked' in form
     fields = {"code": proc.agency.code, "name": proc.agency.name, "short_name": "STP"}
-    assert form_post(admin, url, fields, page=url).status_code == 303  # the box left unticked
+    assert form_post(admin_client, url, fields, page=url).status_code == 303  # the box left unticked
     assert db.session.get(Agency, proc.agency_id).active is False
-    listing = admin.get(AGENCIES).get_data(as_text=True)
+    listing = admin_client.get(AGENCIES).get_data(as_text=True)
     assert "Ngừng tiếp nhận" in listing
-    assert 'id="active" name="active" value="1" checked' not in admin.get(url).get_data(as_text=True)
-    assert proc.name not in fresh_client(admin.application).get("/thu-tuc").get_data(as_text=True)
+    assert 'id="active" name="active" value="1" checked' not in admin_client.get(url).get_data(as_text=True)
+    assert proc.name not in fresh_client(admin_client.application).get("/thu-tuc").get_data(as_text=True)
 
-    assert form_post(admin, url, fields | {"active": "1"}, page=url).status_code == 303
+    assert form_post(admin_client, url, fields | {"active": "1"}, page=url).status_code == 303
     assert db.session.get(Agency, proc.agency_id).active is True
-    assert proc.name in fresh_client(admin.application).get("/thu-tuc").get_data(as_text=True)
+    assert proc.name in fresh_client(admin_client.application).get("/thu-tuc").get_data(as_text=True)
 
 
-def test_a_new_agency_takes_dossiers_unless_unticked(admin):
-    page = admin.get(AGENCIES).get_data(as_text=True)
+def test_a_new_agency_takes_dossiers_unless_unticked(admin_client):
+    page = admin_client.get(AGENCIES).get_data(as_text=True)
     assert 'id="active" name="active" value="1" checked' in page
-    form_post(admin, AGENCIES, {"code": "000.30.00.H40", "name": "Sở Mới", "active": "1"}, page=AGENCIES)
-    form_post(admin, AGENCIES, {"code": "000.31.00.H40", "name": "Sở Cũ"}, page=AGENCIES)
+    form_post(admin_client, AGENCIES, {"code": "000.30.00.H40", "name": "Sở Mới", "active": "1"},
+              page=AGENCIES)
+    form_post(admin_client, AGENCIES, {"code": "000.31.00.H40", "name": "Sở Cũ"}, page=AGENCIES)
     states = dict(db.session.execute(db.select(Agency.code, Agency.active)).all())
     assert states == {"000.30.00.H40": True, "000.31.00.H40": False}
 
 
-def test_the_centre_cannot_be_closed(admin):
+def test_the_centre_cannot_be_closed(admin_client):
     centre = make_agency(code="000.00.00.H40", name="Trung tâm Phục vụ hành chính công")
     centre.is_centre = True
     db.session.commit()
     url = f"{AGENCIES}/{centre.id}"
-    answer = form_post(admin, url, {"code": centre.code, "name": "Trung tâm mới"}, page=url)
+    answer = form_post(admin_client, url, {"code": centre.code, "name": "Trung tâm mới"}, page=url)
     assert answer.status_code == 422
     text = answer.get_data(as_text=True)
     assert "Không thể ngừng hoạt động Trung tâm Phục vụ hành chính công." in text

@@ -16,13 +16,6 @@ PAGE = "/staff/quan-tri/ma-truy-cap"
 
 
 
-@pytest.fixture
-def admin(ctx, client):
-    user = make_user("admin", name="Quản Trị")
-    sign_in(client, user)
-    return user
-
-
 def test_an_admin_issues_a_token_shown_once_that_then_works_and_can_be_revoked(client, admin, app):
     agency, proc = department()
     dossier = processing(proc)

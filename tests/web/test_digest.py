@@ -23,7 +23,6 @@ from tests.factories import (
 )
 from tests.unit.test_workflow import result_doc
 from tests.web.test_deadline_pages import days_before
-from tests.web.test_notifications import smtp  # noqa: F401 (the aiosmtpd fixture)
 
 
 @pytest.fixture

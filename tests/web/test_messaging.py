@@ -39,7 +39,7 @@ from tests.factories import (
 from tests.helpers import fresh_client, post_dossier, put_blob, sign_in
 from tests.postal_helpers import postal_body
 from tests.web.test_apply_form import form_for
-from tests.web.test_notifications import queued, smtp  # noqa: F401 (smtp is a fixture)
+from tests.web.test_notifications import queued
 from tests.web.test_staff_lifecycle import act
 
 

@@ -1,9 +1,6 @@
 """Notifications: queued with the change, delivered by the worker over real SMTP on loopback."""
 
-import email
-import socket
 from datetime import timedelta
-from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,37 +11,7 @@ from app.models.notification import Notification
 from app.services.messaging import notifications
 from app.services.messaging.delivery import claim, deliver_batch
 from tests.factories import VALID_ID, make_dossier, make_procedure
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives; can refuse chosen messages."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse_subjects: set[str] = set()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        msg = email.message_from_bytes(envelope.content, policy=default_policy)
-        if any(s in msg["Subject"] for s in self.refuse_subjects):
-            return "451 Try again later"
-        self.messages.append(msg)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5)
-    yield inbox, controller
-    controller.stop()
+from tests.mailbox import Inbox, free_port
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import Notification, User
@@ -11,7 +10,6 @@ from app.services.messaging.delivery import deliver_batch
 from tests.factories import make_user
 from tests.helpers import csrf_token, fresh_client
 from tests.web.test_accounts import PASSWORD, register
-from tests.web.test_notifications import Inbox, free_port
 
 NEW_PASSWORD = "mat-khau-moi-cua-toi"
 SENT = "Nếu có tài khoản đăng ký bằng thông tin này"
@@ -19,13 +17,8 @@ LINK = re.compile(r"https?://\S+(/dat-lai-mat-khau/\S+)")
 
 
 @pytest.fixture
-def inbox(app):
-    box, port = Inbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5)
-    yield box
-    controller.stop()
+def inbox(smtp):
+    return smtp[0]
 
 
 def _ask(client, login: str):

@@ -3,8 +3,6 @@
 import io
 import re
 
-import pytest
-
 from app.extensions import db
 from app.models import Document, Dossier, Requirement
 from tests.factories import jpeg_bytes, make_dossier, make_procedure, make_user, manifest, new_key, pdf_bytes
@@ -13,19 +11,12 @@ from tests.helpers import client_id_of, csrf_token, form_post, fresh_client, pos
 RETIRED = "Thủ tục không còn yêu cầu giấy tờ này; vui lòng gửi lại hồ sơ không kèm tệp này."
 
 
-@pytest.fixture
-def admin(app, ctx):
-    client = fresh_client(app)
-    sign_in(client, make_user("admin"))
-    return client
-
-
 def _base(proc) -> str:
     return f"/staff/quan-tri/thu-tuc/{proc.code}/giay-to"
 
 
-def _retire(admin, proc, req_id: int):
-    return form_post(admin, f"{_base(proc)}/{req_id}/ngung", page=f"/staff/quan-tri/thu-tuc/{proc.code}")
+def _retire(client, proc, req_id: int):
+    return form_post(client, f"{_base(proc)}/{req_id}/ngung", page=f"/staff/quan-tri/thu-tuc/{proc.code}")
 
 
 def _active(req_id: int) -> bool:
@@ -36,31 +27,31 @@ def _dossier_count() -> int:
     return db.session.execute(db.select(db.func.count()).select_from(Dossier)).scalar_one()
 
 
-def test_retire_a_used_requirement_then_ask_for_it_again(admin):
+def test_retire_a_used_requirement_then_ask_for_it_again(admin_client):
     proc = make_procedure()
     make_dossier(proc)
     used = proc.requirements[1].id  # "Bản chụp căn cước", mandatory, used by the dossier
     page = f"/staff/quan-tri/thu-tuc/{proc.code}"
     # Deleting is still refused, and the message now points at retiring.
-    refused = form_post(admin, f"{_base(proc)}/{used}/xoa", page=page)
+    refused = form_post(admin_client, f"{_base(proc)}/{used}/xoa", page=page)
     assert refused.status_code == 409 and "“Ngừng yêu cầu”" in refused.get_data(as_text=True)
     assert _active(used)
-    answer = _retire(admin, proc, used)
+    answer = _retire(admin_client, proc, used)
     assert answer.status_code == 303 and answer.location.endswith("#requirements")
     assert not _active(used)
-    html = admin.get(page).get_data(as_text=True)
+    html = admin_client.get(page).get_data(as_text=True)
     item = re.search(rf'<li id="requirement-{used}" class="retired">.*?</li>', html, re.S).group(0)
     assert "Đã ngừng yêu cầu" in item and "Yêu cầu lại" in item
     # Still used, so still not deleted even once retired.
-    assert form_post(admin, f"{_base(proc)}/{used}/xoa", page=page).status_code == 409
-    back = form_post(admin, f"{_base(proc)}/{used}/yeu-cau-lai", page=page)
+    assert form_post(admin_client, f"{_base(proc)}/{used}/xoa", page=page).status_code == 409
+    back = form_post(admin_client, f"{_base(proc)}/{used}/yeu-cau-lai", page=page)
     assert back.status_code == 303 and _active(used)
 
 
-def test_a_retired_requirement_leaves_every_form_for_new_dossiers(app, admin):
+def test_a_retired_requirement_leaves_every_form_for_new_dossiers(app, admin_client):
     proc = make_procedure()
     retired = proc.requirements[1]
-    _retire(admin, proc, retired.id)
+    _retire(admin_client, proc, retired.id)
     anonymous = fresh_client(app)
     for url in (f"/thu-tuc/{proc.code}", f"/thu-tuc/{proc.code}/nop"):
         html = anonymous.get(url).get_data(as_text=True)
@@ -74,9 +65,9 @@ def test_a_retired_requirement_leaves_every_form_for_new_dossiers(app, admin):
     assert [r["name"] for r in listed["requirements"]] == ["Tờ khai", "Giấy tờ miễn phí (nếu có)"]
 
 
-def test_a_retired_mandatory_requirement_is_no_longer_required(app, admin):
+def test_a_retired_mandatory_requirement_is_no_longer_required(app, admin_client):
     proc = make_procedure()
-    _retire(admin, proc, proc.requirements[1].id)
+    _retire(admin_client, proc, proc.requirements[1].id)
     client = fresh_client(app)
     a = pdf_bytes()
     put_blob(client, a)
@@ -94,7 +85,7 @@ def test_a_retired_mandatory_requirement_is_no_longer_required(app, admin):
     assert _dossier_count() == 2
 
 
-def test_a_manifest_naming_a_retired_requirement_gets_a_field_message(app, admin):
+def test_a_manifest_naming_a_retired_requirement_gets_a_field_message(app, admin_client):
     proc = make_procedure()
     retired = proc.requirements[1].id
     client = fresh_client(app)
@@ -102,19 +93,19 @@ def test_a_manifest_naming_a_retired_requirement_gets_a_field_message(app, admin
     put_blob(client, a)
     put_blob(client, b)
     queued = manifest(proc, [(0, a), (1, b)])  # made offline before the change
-    _retire(admin, proc, retired)
+    _retire(admin_client, proc, retired)
     answer = post_dossier(client, queued, new_key())
     assert answer.status_code == 422
     assert answer.get_json()["details"] == {f"documents.{retired}": [RETIRED]}
     assert _dossier_count() == 0
 
 
-def test_a_stale_plain_form_with_a_retired_document_is_told_and_changes_nothing(app, admin):
+def test_a_stale_plain_form_with_a_retired_document_is_told_and_changes_nothing(app, admin_client):
     proc = make_procedure()
     retired = proc.requirements[1]
     client = fresh_client(app)
     page = client.get(f"/thu-tuc/{proc.code}/nop").get_data(as_text=True)  # drawn before the change
-    _retire(admin, proc, retired.id)
+    _retire(admin_client, proc, retired.id)
     answer = client.post(f"/thu-tuc/{proc.code}/nop", data={
         "csrf_token": csrf_token(page), "client_id": client_id_of(page),
         "applicant.name": "Trần Thị Bình", "applicant.id_number": "079203001234",
@@ -129,11 +120,11 @@ def test_a_stale_plain_form_with_a_retired_document_is_told_and_changes_nothing(
     assert _dossier_count() == 0
 
 
-def test_an_old_dossier_keeps_its_documents_under_the_requirement_name(app, admin):
+def test_an_old_dossier_keeps_its_documents_under_the_requirement_name(app, admin_client):
     proc = make_procedure()
     dossier = make_dossier(proc)
     retired = proc.requirements[1]
-    _retire(admin, proc, retired.id)
+    _retire(admin_client, proc, retired.id)
     doc = db.session.execute(db.select(Document).filter_by(dossier_id=dossier.id,
                                                            requirement_id=retired.id)).scalar_one()
     reception = fresh_client(app)
@@ -144,13 +135,13 @@ def test_an_old_dossier_keeps_its_documents_under_the_requirement_name(app, admi
     assert reception.get(f"/staff/ho-so/{dossier.code}/tep/{doc.id}").status_code == 200
 
 
-def test_retiring_is_for_admins_and_for_this_procedures_requirements(app, admin):
+def test_retiring_is_for_admins_and_for_this_procedures_requirements(app, admin_client):
     proc = make_procedure()
     other = make_procedure(agency=proc.agency, code="2.000001")
     foreign = other.requirements[0].id
     page = f"/staff/quan-tri/thu-tuc/{proc.code}"
-    assert form_post(admin, f"{_base(proc)}/{foreign}/ngung", page=page).status_code == 404
-    assert form_post(admin, f"{_base(proc)}/999999/yeu-cau-lai", page=page).status_code == 404
+    assert form_post(admin_client, f"{_base(proc)}/{foreign}/ngung", page=page).status_code == 404
+    assert form_post(admin_client, f"{_base(proc)}/999999/yeu-cau-lai", page=page).status_code == 404
     for role in ("reception", "leader"):
         client = fresh_client(app)
         sign_in(client, make_user(role))

@@ -14,13 +14,6 @@ from tests.helpers import form_post as post
 from tests.helpers import fresh_client, sign_in
 
 
-@pytest.fixture
-def admin(ctx, client):
-    user = make_user("admin", name="Quản Trị")
-    sign_in(client, user)
-    return user
-
-
 def test_create_department_officer_who_can_then_sign_in(app, client, admin):
     proc = make_procedure()
     page = client.get("/staff/quan-tri/tai-khoan").get_data(as_text=True)

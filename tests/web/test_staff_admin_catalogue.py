@@ -14,13 +14,6 @@ AGENCIES = "/staff/quan-tri/co-quan"
 
 
 
-@pytest.fixture
-def admin(ctx, client):
-    user = make_user("admin", name="Quản Trị")
-    sign_in(client, user)
-    return user
-
-
 def agency_count() -> int:
     return db.session.execute(db.select(db.func.count()).select_from(Agency)).scalar_one()
 

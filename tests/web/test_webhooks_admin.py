@@ -20,13 +20,6 @@ PAGE = "/staff/quan-tri/webhook"
 
 
 @pytest.fixture
-def admin(ctx, client):
-    user = make_user("admin", name="Quản Trị")
-    sign_in(client, user)
-    return user
-
-
-@pytest.fixture
 def receiver():
     r = Receiver().start()
     yield r

@@ -10,7 +10,7 @@ from app.services.errors import Invalid
 from app.services.messaging.delivery import deliver_batch
 from tests.factories import VALID_ID, VALID_PHONE, make_dossier, make_procedure, make_user
 from tests.helpers import fresh_client, sign_in
-from tests.web.test_notifications import queued, smtp  # noqa: F401 (smtp is a fixture)
+from tests.web.test_notifications import queued
 from tests.web.test_staff_lifecycle import act
 
 
