@@ -15,9 +15,11 @@ from app.extensions import db
 from tests.factories import STAFF_PASSWORD, sha
 
 
-def put_blob(client, data: bytes, digest: str | None = None):
+def put_blob(client, data: bytes, digest: str | None = None, **kw):
+    """Upload a file as this client (held for it only: services/files/claims.py); `headers=bearer(...)`
+    uploads as an agency."""
     return client.put(f"/api/v1/blobs/{digest or sha(data)}", data=data,
-                      content_type="application/octet-stream")
+                      content_type="application/octet-stream", **kw)
 
 
 def post_dossier(client, body: dict, key: str):

@@ -21,6 +21,15 @@ from app.services.integration import acting, feed, imports, tokens
 REALM = 'Bearer realm="motcua-agency"'
 
 
+def refusal(exc: tokens.Unauthorized | tokens.InsufficientScope, scope: str):
+    """The 401 (no token, a wrong one) or 403 (not this scope) with its WWW-Authenticate challenge."""
+    body, status = api_error(exc.status, exc.code, exc.message, exc.details)
+    if isinstance(exc, tokens.InsufficientScope):
+        return body, status, {"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'}
+    hint = "" if exc.details.get("reason") == "missing" else ', error="invalid_token"'
+    return body, status, {"WWW-Authenticate": REALM + hint}
+
+
 def token_required(scope: str):
     """Let the request in with a live token of this scope; `g.actor` is who it acts as."""
     def decorator(view):
@@ -28,14 +37,8 @@ def token_required(scope: str):
         def wrapped(*args, **kwargs):
             try:
                 g.api_token = tokens.authenticate(request.headers.get("Authorization", ""), scope)
-            except tokens.Unauthorized as exc:
-                body, status = api_error(401, exc.code, exc.message, exc.details)
-                hint = "" if exc.details.get("reason") == "missing" else ', error="invalid_token"'
-                return body, status, {"WWW-Authenticate": REALM + hint}
-            except tokens.InsufficientScope as exc:
-                body, status = api_error(403, exc.code, exc.message, exc.details)
-                challenge = f'{REALM}, error="insufficient_scope", scope="{scope}"'
-                return body, status, {"WWW-Authenticate": challenge}
+            except (tokens.Unauthorized, tokens.InsufficientScope) as exc:
+                return refusal(exc, scope)
             g.actor = tokens.actor_for(g.api_token)
             return view(*args, **kwargs)
         return wrapped

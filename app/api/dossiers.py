@@ -64,10 +64,12 @@ def create_dossier():
                            "để hồ sơ được gửi vào đúng tài khoản của bạn."))
     org = filing_for(payload.get("organisation"))  # a request: filed for it only if a member now
     # The applicant's own language (the outbox replays from their browser): their messages' language.
-    # A replay shows the dossier only to the browser or account that sent it (citizen/sender.py).
+    # A replay shows the dossier only to the browser or account that sent it (citizen/sender.py);
+    # its files count only if this browser or its account uploaded them (services/files/claims.py).
     dossier, created = submissions.create_dossier(payload, key, owner_id=owner_id(),
                                                   language=str(get_locale()), organisation=org,
-                                                  sent_from=sender.name(), may_see=sender.may_see)
+                                                  sent_from=sender.name(), may_see=sender.may_see,
+                                                  holders=sender.holders())
     if org is not None:  # its receipt link lasts only as long as this membership
         tracking.bind_links(dossier, owner_id())
     return jsonify(dossier_summary(dossier)), 201 if created else 200

@@ -8,6 +8,7 @@ from app.extensions import limiter
 from app.services.actors import Actor
 from app.services.dossiers import supplements
 from app.services.dossiers.tracking import track_limit
+from app.web import sender
 
 
 @bp.post("/dossiers/<code>/supplements")
@@ -15,7 +16,9 @@ from app.services.dossiers.tracking import track_limit
 def answer_supplement(code: str):
     """Attach the uploaded blobs as the answer to the open supplement request, exactly once."""
     key, payload, dossier = citizen_write(code)
-    answered, created = supplements.answer(dossier, payload, key, Actor.citizen(dossier))
+    # Its files count only if this browser (or its account) uploaded them (services/files/claims.py).
+    answered, created = supplements.answer(dossier, payload, key, Actor.citizen(dossier),
+                                           holders=sender.holders())
     body = {
         "code": dossier.code, "status": dossier.status,
         "status_label": str(dossier.status_enum.label),

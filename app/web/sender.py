@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from app.models import Dossier
 from app.services.accounts.core import can_see
+from app.services.files import claims
 
 KEY = "sender"
 # Sent as POST only to keep the phone or ID number out of addresses and logs: they write
@@ -33,6 +34,15 @@ def name(*, give: bool = True) -> str:
             return ""
         value = session[KEY] = secrets.token_hex(16)
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def holders(*, give: bool = True) -> list[str]:
+    """Who this browser's uploads are held for (services/files/claims.py): its name, and the account
+    signed in, so a file sent while signed in counts from its other sessions too."""
+    mine = [held for held in (name(give=give),) if held]
+    if current_user.is_authenticated:
+        mine.append(claims.account(current_user.id))
+    return mine
 
 
 def may_see(dossier: Dossier) -> bool:

@@ -216,7 +216,8 @@ def test_supplement_request_then_resolve_with_a_result_uploaded_first(client, wo
                "results": [{"sha256": sha(result), "name": "Phiếu lý lịch.pdf"}]}
     missing = act(client, world, resolve | {"version": reload(dossier).version}, key="k-2")
     assert missing.status_code == 409 and missing.json["details"] == {"missing": [sha(result)]}
-    assert put_blob(client, result).status_code == 201
+    # Held for the agency only once it sent it with its token (services/files/claims.py).
+    assert put_blob(client, result, headers=bearer(world["token"])).status_code == 201
     done = act(client, world, resolve | {"version": reload(dossier).version}, key="k-3")
     assert done.status_code == 200 and done.json["status"] == 9
     docs = db.session.execute(db.select(Document).filter_by(dossier_id=dossier.id, round="result")).scalars()
@@ -225,12 +226,14 @@ def test_supplement_request_then_resolve_with_a_result_uploaded_first(client, wo
 
 
 def _import_body(world, **kw) -> dict:
-    from app.services.files import blobs
-    from app.services.files.uploads import inspect
+    """An import's body, its files sent first with the agency's token (held for it: files/claims.py)."""
+    from flask import current_app
+
+    from tests.helpers import fresh_client
     docs = [jpeg_bytes(color=(5, 5, 5)), pdf_bytes("nhap")]
+    agency = fresh_client(current_app._get_current_object())
     for data in docs:
-        blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
-    db.session.commit()
+        assert put_blob(agency, data, headers=bearer(world["token"])).status_code in (200, 201)
     return manifest(world["proc"], [(0, docs[0]), (1, docs[1])]) | {"channel": "counter"} | kw
 
 

@@ -120,7 +120,11 @@ def test_a_dossier_claims_its_account_by_tag_and_no_other_session_files_it(app, 
     assert post_dossier(anonymous, body, key).status_code == 401  # nor anyone's, signed out
 
     sign_out(phone)
-    sign_in(phone, an)
+    sign_in(phone, an)  # a fresh session: the files Bình's sent are not An's (files/claims.py)
+    missing = post_dossier(phone, body, key)
+    assert missing.status_code == 409 and missing.json["error"] == "blobs_missing"
+    for data in (jpeg_bytes(color=(10, 20, 30)), pdf_bytes("giấy khai sinh")):  # as the outbox does
+        assert put_blob(phone, data).status_code == 201
     created = post_dossier(phone, body, key)
     assert created.status_code == 201
     assert db.session.execute(db.select(Dossier.owner_id)).scalar_one() == an_id

@@ -130,21 +130,22 @@ def test_a_dossier_naming_it_after_the_listing_keeps_it(client, world, monkeypat
     assert stored(world["old"]) == (True, True)
 
 
-def test_a_dossier_racing_the_delete_is_asked_for_the_file_again(app, world, monkeypatch):
+def test_a_dossier_racing_the_delete_is_asked_for_the_file_again(app, client, world, monkeypatch):
     """The manifest is checked while the prune holds the deleted row: 409, never a document
     without its file (both databases; the foreign key decides)."""
     checked, answers = threading.Event(), []
     check = submissions._check_blobs
 
-    def check_then_signal(clean, procedure):
-        found = check(clean, procedure)
+    def check_then_signal(*args):
+        found = check(*args)
         checked.set()
         return found
 
     body = manifest(world["proc"], [(0, world["old"]), (1, world["named"][0])])
 
     def submit():
-        with app.test_client() as other:
+        with app.test_client() as other:  # the uploader's browser: its own files (files/claims.py)
+            other.set_cookie("session", client.get_cookie("session").value)
             answers.append(post_dossier(other, body, new_key()))
 
     class RacingStore:

@@ -36,7 +36,11 @@ def test_signed_in_again_the_same_key_files_it_once_in_that_account(app, ctx):
     body, key = _queued_body(client, user.id), new_key()
     assert post_dossier(client, body, key).status_code == 401
 
-    sign_in(client, user)
+    sign_in(client, user)  # a fresh session: the outbox is told to send the files again, and does
+    missing = post_dossier(client, body, key)
+    assert missing.status_code == 409 and missing.json["error"] == "blobs_missing"
+    for data in (jpeg_bytes(color=(10, 20, 30)), pdf_bytes("giấy khai sinh")):
+        assert put_blob(client, data).status_code == 201
     created = post_dossier(client, body, key)
     replay = post_dossier(client, body, key)
     assert (created.status_code, replay.status_code) == (201, 200)

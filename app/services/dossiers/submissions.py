@@ -1,6 +1,6 @@
 """Create a dossier exactly once, whether it comes from the plain form or the offline outbox."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from flask import current_app
@@ -21,7 +21,8 @@ from app.services.catalogue import procedures as catalogue
 from app.services.dossiers import declarations
 from app.services.dossiers.codes import allocate_code
 from app.services.dossiers.fields import validate_fields
-from app.services.errors import BlobsMissing, Invalid, TooLarge, UnsupportedType
+from app.services.errors import Invalid, TooLarge, UnsupportedType
+from app.services.files import claims
 from app.services.files.uploads import ALLOWED, human_size
 from app.services.integration.changes import changed
 from app.services.messaging import notifications
@@ -121,15 +122,10 @@ def _document_errors(procedure: Procedure, documents: list[dict],
     return errors
 
 
-def _check_blobs(clean: dict, procedure: Procedure) -> dict[str, Blob]:
+def _check_blobs(clean: dict, procedure: Procedure, holders: Collection[str] | None) -> dict[str, Blob]:
+    # Missing unless this sender uploaded it (files/claims.py): nobody learns what others sent.
     hashes = sorted({d["sha256"] for d in clean["documents"]})
-    found = {
-        b.sha256: b
-        for b in db.session.execute(db.select(Blob).where(Blob.sha256.in_(hashes))).scalars()
-    }
-    missing = [h for h in hashes if h not in found]
-    if missing:
-        raise BlobsMissing(_("Một số tệp chưa được tải lên máy chủ."), {"missing": missing})
+    found = claims.require(hashes, holders)
     total = sum(found[h].size for h in hashes)
     limit = current_app.config["MAX_DOSSIER_BYTES"]
     if total > limit:
@@ -151,6 +147,7 @@ def create_dossier(
     language: str = "vi",
     organisation=None,  # filed for it: the caller checked the account is an active member
     sent_from: str = "", may_see: Callable[[Dossier], bool] | None = None,
+    holders: Collection[str] | None = None,
 ) -> tuple[Dossier, bool]:
     """Create the dossier for `client_id`, or return the one this sender made from the same payload.
 
@@ -160,6 +157,8 @@ def create_dossier(
     `sent_from` is the sending browser's digest, kept so that its replays are recognised even
     after the first answer was lost; `may_see` says whether the sender may see an existing
     dossier (services/idempotency.py: anybody else gets the conflict, never the code).
+    `holders` are who sent the files by PUT (files/claims.py): a file none sent is missing.
+    None for files the server received itself, in the form that files the dossier.
     """
     client_id = client_id.lower()
     try:
@@ -172,7 +171,7 @@ def create_dossier(
     attempt = idempotency.Attempt(DOSSIER, client_id, digest, may_see)
     if (found := attempt.replay()) is not None:
         return found, False
-    blobs = _check_blobs(clean, procedure)
+    blobs = _check_blobs(clean, procedure, holders)
 
     received = received or utcnow()
     # Drawn before the transaction: only the blob and the document are written inside it.
@@ -184,7 +183,7 @@ def create_dossier(
     applicant = organisations.applicant_columns(clean, organisation)
     # Nothing is written until the code is taken, last; a twin that won the race is replayed.
     # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
-    with attempt.inserting(recheck=lambda: _check_blobs(clean, procedure)) as outcome, \
+    with attempt.inserting(recheck=lambda: _check_blobs(clean, procedure, holders)) as outcome, \
             db.session.no_autoflush:
         dossier = Dossier(
             client_id=client_id, payload_hash=digest, code="", sent_from=sent_from,

@@ -4,18 +4,21 @@ The same path serves the citizen's plain form, the PWA outbox (POST /api/v1/doss
 supplements) and reception recording papers brought to the counter.
 """
 
+from collections.abc import Collection
+
 from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
 from app.lib.time import local_today, to_local
-from app.models import Blob, Document, Dossier, SupplementRequest
+from app.models import Document, Dossier, SupplementRequest
 from app.schemas import flatten_errors
 from app.schemas.supplement import SupplementAnswerSchema
 from app.services import idempotency, workflow
 from app.services.actors import Actor
-from app.services.errors import BlobsMissing, Invalid, TooLarge, WrongStatus
+from app.services.errors import Invalid, TooLarge, WrongStatus
+from app.services.files import claims
 from app.services.files.uploads import human_size
 
 
@@ -32,12 +35,10 @@ ANSWER = idempotency.Scope(
                       "Lần bổ sung này chưa được gửi; vui lòng kiểm tra lại."))
 
 
-def _documents(dossier: Dossier, clean: dict) -> list[Document]:
+def _documents(dossier: Dossier, clean: dict, holders: Collection[str] | None) -> list[Document]:
+    # Missing unless this sender uploaded it (files/claims.py): nobody learns what others sent.
     hashes = sorted({d["sha256"] for d in clean["documents"]})
-    found = {b.sha256: b for b in db.session.execute(
-        db.select(Blob).where(Blob.sha256.in_(hashes))).scalars()}
-    if missing := [h for h in hashes if h not in found]:
-        raise BlobsMissing(_("Một số tệp chưa được tải lên máy chủ."), {"missing": missing})
+    found = claims.require(hashes, holders)
     total, limit = sum(found[h].size for h in hashes), current_app.config["MAX_DOSSIER_BYTES"]
     if total > limit:
         raise TooLarge(_("Tổng dung lượng các tệp bổ sung (%(size)s) vượt quá %(max)s.",
@@ -85,8 +86,13 @@ def _content(clean: dict) -> dict:
     return {**clean, "documents": [{k: v for k, v in d.items() if k != "check"} for d in clean["documents"]]}
 
 
-def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[SupplementRequest, bool]:
-    """Answer the open request; the same key and payload again returns the first answer."""
+def answer(dossier: Dossier, payload: dict, key: str, actor: Actor,
+           holders: Collection[str] | None = None) -> tuple[SupplementRequest, bool]:
+    """Answer the open request; the same key and payload again returns the first answer.
+
+    `holders` are who sent the files by PUT (files/claims.py): a file none sent is missing.
+    None for files the server received itself, in the form that answers.
+    """
     key = key.lower()
     try:
         clean = SupplementAnswerSchema().load(payload if isinstance(payload, dict) else {})
@@ -101,10 +107,13 @@ def answer(dossier: Dossier, payload: dict, key: str, actor: Actor) -> tuple[Sup
     if (existing := attempt.replay()) is not None:
         return existing, False
     _still_open(dossier, clean)
-    documents = _documents(dossier, clean)
+    documents = _documents(dossier, clean, holders)
     # A twin of this request (same key) may win the race: its dossier change makes ours stale.
     # A file removed meanwhile (blob_prune.py) fails the commit too: it is asked for again.
-    with attempt.inserting(races=(workflow.Stale,), recheck=lambda: _documents(dossier, clean)) as outcome:
+    def recheck():
+        return _documents(dossier, clean, holders)
+
+    with attempt.inserting(races=(workflow.Stale,), recheck=recheck) as outcome:
         outcome.row = workflow.answer_supplement(dossier, actor, documents, clean["note"],
                                                  key=key, digest=digest)
     return outcome.answer

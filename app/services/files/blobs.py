@@ -3,16 +3,20 @@
 import hashlib
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.lib.time import utcnow
 from app.models.blob import Blob
 from app.services.errors import HashMismatch, TooLarge
+from app.services.files import claims
 from app.services.files.uploads import CleanFile, human_size, inspect
 from app.services.sql import insert
 
@@ -29,14 +33,16 @@ class FolderStore:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def put(self, data: bytes, key: str | None = None) -> str:
+    def put(self, data: bytes, key: str | None = None, *, rewrite: bool = False) -> str:
         """Store `data` and return its key. A crash never leaves a half file under a key.
 
         `key`, when given, is the caller's SHA-256 of exactly these bytes (saves hashing twice).
+        `rewrite`: write even a file already there (the same bytes, atomically), so that the
+        time taken does not tell whether it was (claims.py).
         """
         key = key or hashlib.sha256(data).hexdigest()
         target = self.path(key)
-        if target.is_file():
+        if target.is_file() and not rewrite:
             return key
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -149,10 +155,15 @@ def read_limited(stream, limit: int) -> tuple[bytes, str]:
     return bytes(data), digest.hexdigest()
 
 
-def receive_blob(claimed_sha256: str, data: bytes, actual: str | None = None) -> tuple[Received, bool]:
-    """Verify and keep one uploaded blob (the PUT /api/v1/blobs/<sha256> path).
+def receive_blob(claimed_sha256: str, data: bytes, actual: str | None = None, *,
+                 holders: Collection[str]) -> tuple[Received, bool]:
+    """Verify and keep one uploaded blob for its sender (the PUT /api/v1/blobs/<sha256> path).
 
-    `actual`, when given, is the SHA-256 of `data` computed while it was read.
+    Claims it for each of `holders` (the browser and its account, or an agency) and says
+    whether it is new to them (none had sent it), never whether anybody else sent the same bytes
+    (claims.py). The work is the same either way: the body is inspected and written in full
+    each time, so not even the time taken tells that the server had it. The answer is made of
+    this body alone. `actual`, when given, is the SHA-256 of `data` computed while it was read.
     """
     actual = actual or sha256_hex(data)
     if actual != claimed_sha256:
@@ -160,11 +171,38 @@ def receive_blob(claimed_sha256: str, data: bytes, actual: str | None = None) ->
             _("Nội dung tệp không khớp mã SHA-256 đã khai báo; tệp có thể bị hỏng khi gửi."),
             {"expected": claimed_sha256, "received": actual},
         )
-    existing = get_blob(actual)
-    if existing is not None and store().has(existing.storage_key):
-        return Received(existing.sha256, existing.size, existing.media_type), False
     clean = inspect(data, current_app.config["MAX_FILE_BYTES"])
-    blob, created = _keep(actual, data, clean, existing)
-    received = Received(blob.sha256, blob.size, blob.media_type)
-    db.session.commit()
-    return received, created
+    # Bytes kept as sent (no location data removed) already have their hash: the address.
+    key = store().put(clean.data, actual if clean.data == data else None, rewrite=True)
+    received = Received(actual, len(data), clean.media_type)
+    for attempt in range(3):
+        try:
+            created = _record(received, key, clean.data, holders)
+            db.session.commit()
+            return received, created
+        except IntegrityError:  # pruned between the row and the claim: the next try writes both
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record(received: Received, key: str, kept: bytes, holders: Collection[str]) -> bool:
+    """Write the blob's row (unless there), point it at the file, claim it; True if new to all holders.
+
+    The file was written before, outside the transaction (no database lock held while it is
+    synced). A prune that removed row and file in between (files/prune.py) has committed by
+    the time the row is written again, so the file is looked for after: if it went, it is put
+    back before this commits, and a dossier never names a row without its file.
+    """
+    db.session.execute(insert(Blob).values(
+        sha256=received.sha256, size=received.size, media_type=received.media_type, storage_key=key,
+        created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=[Blob.sha256]))
+    # A row whose file was kept under another key (or lost): this file, just written, is there.
+    db.session.execute(update(Blob).where(Blob.sha256 == received.sha256, Blob.storage_key != key)
+                       .values(storage_key=key).execution_options(synchronize_session=False))
+    created = all([claims.claim(received.sha256, holder) for holder in holders])
+    if not store().has(key):
+        store().put(kept, key)
+    return created

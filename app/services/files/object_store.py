@@ -52,13 +52,16 @@ class S3Store:
             raise
         return True
 
-    def put(self, data: bytes, key: str | None = None) -> str:
-        """Store `data` under its SHA-256 and return the key; the store checks the hash itself."""
+    def put(self, data: bytes, key: str | None = None, *, rewrite: bool = False) -> str:
+        """Store `data` under its SHA-256 and return the key; the store checks the hash itself.
+
+        `rewrite`: write even an object already there (the same bytes), as FolderStore.put.
+        """
         digest = hashlib.sha256(data).digest()
         actual = digest.hex()
         if key is not None and key != actual:
             raise ValueError(f"key {key} is not the SHA-256 of the bytes ({actual})")
-        if self.has(actual):
+        if not rewrite and self.has(actual):
             return actual
         staging = "/".join(p for p in (self.prefix, ".incoming", uuid.uuid4().hex) if p)
         self.client.put_object(Bucket=self.bucket, Key=staging, Body=data,

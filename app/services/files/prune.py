@@ -14,6 +14,9 @@ Why a device naming such a blob at that very moment loses nothing:
   409 `blobs_missing` (submissions.py), and the phone uploads the file again by itself
   (send.js). An upload of the same file meanwhile either finds row and file (the dossier
   then asks for it again, as above), or puts the file back before it writes its row.
+- Its claims (who uploaded it, files/claims.py) go with it, in the same transaction. A claim
+  written meanwhile by an upload of the same file holds the row through its foreign key: the
+  delete fails, and the blob is kept like one a dossier named.
 - The file goes only if no other row stores its bytes under the same key (two uploads can
   differ only in the location data the server removed). An upload of such a twin in the
   same milliseconds is the one case not covered; it needs a second, different copy of a
@@ -29,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.lib.time import utcnow
 from app.models import Blob, Document
+from app.models.blob import BlobClaim
 from app.services.files.blobs import store
 
 
@@ -65,13 +69,15 @@ def prune_blobs(grace_days: int, apply: bool = False) -> Pruned:
 
 
 def _remove(sha256: str, key: str, cutoff, result: Pruned) -> None:
-    """Delete one blob's row and, while the row is still locked, its file; then commit."""
+    """Delete one blob's claims and row and, while the row is still locked, its file; then commit."""
     try:
+        db.session.execute(db.delete(BlobClaim).where(BlobClaim.sha256 == sha256)
+                           .execution_options(synchronize_session=False))
         deleted = db.session.execute(
             db.delete(Blob).where(Blob.sha256 == sha256, _unnamed(cutoff))
             .execution_options(synchronize_session=False)
         ).rowcount
-        if not deleted:  # a dossier named it since the listing
+        if not deleted:  # a dossier named it since the listing: its claims stay too
             db.session.rollback()
             result.in_use += 1
             return
@@ -81,6 +87,6 @@ def _remove(sha256: str, key: str, cutoff, result: Pruned) -> None:
             result.files += 1
         db.session.commit()
         result.rows += 1
-    except IntegrityError:  # a document named it after the check: the foreign key held
+    except IntegrityError:  # a document or a new claim named it after the check: the foreign key held
         db.session.rollback()
         result.in_use += 1

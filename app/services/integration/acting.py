@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.models import ApiToken, Blob, Document, Dossier
+from app.models import ApiToken, Document, Dossier
 from app.models.status import status_labels
 from app.schemas import flatten_errors
 from app.schemas.agency import TransitionSchema
 from app.services import workflow
 from app.services.dossiers.apology import apologise
-from app.services.errors import BlobsMissing, Invalid, TooLarge, VersionMismatch
+from app.services.errors import Invalid, TooLarge, VersionMismatch
+from app.services.files import claims
 from app.services.files.uploads import human_size
 from app.services.integration import feed, requests
 from app.services.integration.tokens import actor_for
@@ -34,17 +35,15 @@ def _supplement(d, actor, c):
 
 def _resolve(d, actor, c):
     workflow.check(d, actor, "resolve", c["version"])  # refuse before looking at any file
-    workflow.resolve(d, actor, _results(c["results"]), c["return_method"], c["note"], version=c["version"])
+    results = _results(c["results"], [claims.agency(actor.agency_id)])  # uploaded with its token
+    workflow.resolve(d, actor, results, c["return_method"], c["note"], version=c["version"])
 
 
-def _results(refs: list[dict]) -> list[Document]:
-    """The result documents named by blob hash (uploaded first with PUT /api/v1/blobs/<sha256>)."""
-    hashes = sorted({r["sha256"] for r in refs})
-    rows = db.session.execute(db.select(Blob).where(Blob.sha256.in_(hashes))).scalars()
-    found = {b.sha256: b for b in rows}
-    if missing := [h for h in hashes if h not in found]:
-        raise BlobsMissing(_("Một số tệp chưa được tải lên máy chủ."), {"missing": missing})
-    total, limit = sum(found[h].size for h in hashes), current_app.config["MAX_DOSSIER_BYTES"]
+def _results(refs: list[dict], holders: list[str]) -> list[Document]:
+    """The result documents named by blob hash (uploaded first with PUT /api/v1/blobs/<sha256>,
+    with the agency's token: a file the agency did not send is missing, files/claims.py)."""
+    found = claims.require((r["sha256"] for r in refs), holders)
+    total, limit = sum(b.size for b in found.values()), current_app.config["MAX_DOSSIER_BYTES"]
     if total > limit:
         raise TooLarge(_("Tổng dung lượng các tệp kết quả (%(size)s) vượt quá %(max)s.",
                          size=human_size(total), max=human_size(limit)))

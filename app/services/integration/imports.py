@@ -25,6 +25,7 @@ from app.services.actors import Actor
 from app.services.catalogue import procedures as catalogue
 from app.services.dossiers import submissions
 from app.services.errors import Invalid
+from app.services.files import claims
 from app.services.integration import requests
 from app.services.integration.acting import summary
 from app.services.integration.tokens import actor_for, scope_agency_id
@@ -83,7 +84,7 @@ def import_dossier(token: ApiToken, payload: dict, key: str | None) -> tuple[int
     def make(claim) -> requests.Answer:
         dossier, created = submissions.create_dossier(
             manifest, client_id(token.agency_id, key), channel=channel, actor=actor.as_tuple(),
-            received=received, language="vi")
+            received=received, language="vi", holders=[claims.agency(token.agency_id)])
         claim.dossier_id = dossier.id
         _carry_on(dossier, intake, received)
         return 201 if created else 200, summary(dossier)
