@@ -79,7 +79,8 @@ def describe(spec) -> None:
                 "404": _err("no such document"), **_auth("read")}}})
     spec.path(path="/api/v1/agency/dossiers/{code}/transitions", parameters=[CODE, KEY], operations={"post": {
         "summary": "Make one transition with the rules a staff member of the agency has",
-        "description": "Upload result documents first with PUT /api/v1/blobs/{sha256}.",
+        "description": "Upload result documents first with PUT /api/v1/blobs/{sha256} and this token: "
+                       "a file is held for the agency that sent it, any other is blobs_missing.",
         "security": SECURITY,
         "requestBody": {"content": {"application/json": {"schema": "AgencyTransition"}}},
         "responses": {"200": _json("AgencyActionResult", "done (or the same key and body again)", True, READ),
@@ -92,10 +93,12 @@ def describe(spec) -> None:
     spec.path(path="/api/v1/agency/dossiers", parameters=[KEY], operations={"post": {
         "summary": "Bring in a dossier the agency received in its own system (its own id as the key)",
         "description": "Made through the one submission path, accepted and forwarded at received_at, so "
-                       "the centre's report counts it; status 4 afterwards.",
+                       "the centre's report counts it; status 4 afterwards. Its documents are uploaded "
+                       "first with PUT /api/v1/blobs/{sha256} and this token (held for the agency).",
         "security": SECURITY, "requestBody": {"content": {"application/json": {"schema": "AgencyImport"}}},
         "responses": {"201": _json("AgencyActionResult", "created", links=READ),
                       "200": _json("AgencyActionResult", "the same key and body again", True, READ),
                       "400": _err("Idempotency-Key missing or malformed"),
-                      "409": _err("blobs_missing or idempotency_conflict"),
+                      "409": _err("blobs_missing (files not uploaded with this agency's token) or "
+                                  "idempotency_conflict"),
                       "422": _err("invalid fields, or a procedure of another agency"), **_auth("write")}}})

@@ -35,6 +35,8 @@ KEY = {"name": "Idempotency-Key", "in": "header", "required": True,
        "description": "one per write, kept by the outbox: the same key and body again get the first answer"}
 KEY_OR_JSON = "Idempotency-Key missing or not a UUID, or the body is not a JSON object"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
+# A browser needs no token; an agency uploads with its own, and the blob is held for the agency.
+OPTIONAL_TOKEN = [{}, {"agencyToken": []}]
 # A phone or ID number is enough proof for each citizen write: the secret the filing carried.
 PHONE = "$request.body#/applicant/phone"
 # Tracking needs the code and one non-blank secret (`phone` and `id_number` are older names).
@@ -93,25 +95,43 @@ def _catalogue(spec) -> None:
                                    f"OpenAPI {spec.openapi_version}")}}})
 
 
+# Blobs are shared by content, so what the API says about one is about your own uploads only.
+HELD_FOR_YOU = ("A blob is held for you once you uploaded it: you are this browser (its session cookie) "
+                "and the account signed in, or, with `Authorization: Bearer`, the token's agency. Whether "
+                "anybody else sent the same bytes is never said: not by these answers, nor by a "
+                "dossier's, supplement's or transition's `blobs_missing`, nor by the time taken (the "
+                "whole body is read, checked and stored each time).")
+
+
 def _blobs(spec) -> None:
-    held = {"Held": link("head_blob", "ask whether it is held", {"sha256": "$response.body#/sha256"}),
+    held = {"Held": link("head_blob", "ask whether it is held for you", {"sha256": "$response.body#/sha256"}),
             "File": link("create_dossier", "name it in a dossier's manifest",
                          request_body={"documents": [{"sha256": "$response.body#/sha256"}]})}
     media = ("application/octet-stream", "image/jpeg", "image/png", "application/pdf")
     spec.path(path="/api/v1/blobs/{sha256}", parameters=[SHA256], operations={
         "put": {
             "summary": "Upload one document, addressed by the SHA-256 of its bytes (any media type is "
-                       "taken: the bytes are judged)",
+                       "taken: the bytes are judged); held for you from then on",
+            "description": HELD_FOR_YOU, "security": OPTIONAL_TOKEN,
             "requestBody": {"required": True, "content": dict.fromkeys(media, BINARY)},
-            "responses": {"201": reply("Blob", "stored", held), "200": reply("Blob", "already held", held),
-                          **errors({413: "larger than MAX_FILE_MB",
+            "responses": {"201": reply("Blob", "stored: new for you (whether or not anybody else sent it)",
+                                       held),
+                          "200": reply("Blob", "already held for you: you sent it before", held),
+                          **errors({401: "a bearer token sent that is unknown or revoked",
+                                    403: "a bearer token without the `write` scope",
+                                    413: "larger than MAX_FILE_MB",
                                     415: "not a PDF, JPEG or PNG, or an image that does not decode or has "
                                          "too many pixels",
                                     422: "invalid_hash (not 64 hex digits) or hash_mismatch"})},
         },
         "get": {
-            "summary": "Whether the server already holds a blob (its size and type, never its bytes)",
-            "responses": {"200": reply("Blob", "held"), **errors({404: "not held"})},
+            "summary": "Whether the server holds a blob for you (its size and type, never its bytes)",
+            "description": HELD_FOR_YOU, "security": OPTIONAL_TOKEN,
+            "responses": {"200": reply("Blob", "held for you: you uploaded it"),
+                          **errors({401: "a bearer token sent that is unknown or revoked",
+                                    403: "a bearer token without the `read` scope",
+                                    404: "not held for you: the same answer whether or not anybody else "
+                                         "sent it"})},
         },
     })
 
@@ -128,7 +148,8 @@ def _dossiers(spec) -> None:
             "200": reply("DossierSummary", "the same key and body again: the dossier filed then", filed),
             **errors({400: KEY_OR_JSON,
                       401: "signin_required: queued while signed in, and that account is not signed in now",
-                      409: "blobs_missing (details: the hashes to upload first) or idempotency_conflict",
+                      409: "blobs_missing (details: the hashes to upload first, every one not held for "
+                           "you) or idempotency_conflict",
                       413: "the documents together are larger than MAX_DOSSIER_MB",
                       415: "a document of a type its requirement does not accept",
                       422: "invalid fields, an unknown procedure or document, or an agency no longer taking "
@@ -178,7 +199,8 @@ def _writes(spec) -> None:
             "Answer the open supplement request with uploaded blobs, exactly once",
             _proved("SupplementAnswer"),
             {"201": reply("SupplementReply", "answered"), "200": reply("SupplementReply", again)},
-            {409: "blobs_missing, idempotency_conflict, or wrong_status: no supplement is requested "
+            {409: "blobs_missing (the files not held for you), idempotency_conflict, or wrong_status: "
+                  "no supplement is requested "
                   "now, or the round named in `supplement` is answered (an answer past the deadline "
                   "is still taken; staff see it came late)",
              413: "the files together are too large", 415: "a file of a type not accepted",
