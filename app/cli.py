@@ -4,9 +4,10 @@ import click
 from flask import Flask
 
 from app.extensions import db
-from app.models import Agency, Role, User
+from app.models import Role, User
 from app.services.accounts import passwords
 from app.services.accounts.passwords import hash_password
+from app.services.catalogue import queries as catalogue
 from app.services.catalogue import seed
 
 
@@ -47,9 +48,7 @@ def register(app: Flask) -> None:
         """Create an account (staff or citizen)."""
         agency = None
         if agency_code:
-            agency = db.session.execute(
-                db.select(Agency).filter_by(code=agency_code)
-            ).scalar_one_or_none()
+            agency = catalogue.agency_by_code(agency_code)
             if agency is None:
                 raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
         if role == Role.DEPARTMENT and agency is None:

@@ -3,9 +3,8 @@
 import click
 from flask import Flask
 
-from app.extensions import db
 from app.lib.time import to_local
-from app.models import Agency
+from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.services.integration import tokens
 
@@ -25,8 +24,7 @@ def register(app: Flask) -> None:
     @click.option("--name", default="", help="What will use it (default: the agency's short name).")
     def create(agency_code: str, scope: str, name: str):
         """Issue a token for an agency and print it, once: only its hash is kept."""
-        found = db.session.execute(db.select(Agency).filter_by(code=agency_code.strip()))
-        agency = found.scalar_one_or_none()
+        agency = catalogue.agency_by_code(agency_code.strip())
         if agency is None:
             raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
         try:

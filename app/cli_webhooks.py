@@ -3,9 +3,8 @@
 import click
 from flask import Flask
 
-from app.extensions import db
 from app.lib.time import to_local
-from app.models import Agency
+from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.services.webhooks import subscriptions
 
@@ -27,8 +26,7 @@ def register(app: Flask) -> None:
                   + ", ".join(subscriptions.EVENTS))
     def add(agency_code: str, url: str, events: str):
         """Subscribe an endpoint and print its signing secret, once."""
-        found = db.session.execute(db.select(Agency).filter_by(code=agency_code.strip()))
-        agency = found.scalar_one_or_none()
+        agency = catalogue.agency_by_code(agency_code.strip())
         if agency is None:
             raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
         try:

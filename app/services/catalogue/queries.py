@@ -21,6 +21,11 @@ def agencies_by_name() -> list[Agency]:
     return list(db.session.execute(db.select(Agency).order_by(Agency.name)).scalars())
 
 
+def agency_by_code(code: str) -> Agency | None:
+    """The agency with this code (e.g. 000.01.00.H40); None when there is none."""
+    return db.session.execute(db.select(Agency).filter_by(code=code)).scalar_one_or_none()
+
+
 def departments() -> list[Agency]:
     """The departments (every agency but the centre), by name."""
     return list(db.session.execute(
