@@ -5,9 +5,9 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from app.extensions import db
 from app.models import Dossier, Role
 from app.services.actors import Actor
+from app.services.dossiers import queries
 from app.services.workflow import in_scope
 
 
@@ -37,7 +37,7 @@ def roles_required(*roles: str):
 
 def dossier_or_404(code: str) -> Dossier:
     """Return the dossier if this officer may see it; another agency's answers 404 like a typo."""
-    dossier = db.session.execute(db.select(Dossier).filter_by(code=code)).scalar_one_or_none()
+    dossier = queries.by_code(code)
     if dossier is None or not in_scope(actor(), dossier):
         abort(404)
     return dossier

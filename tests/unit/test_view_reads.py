@@ -2,17 +2,19 @@
 
 A page's reads go through named query functions in the service that owns the model
 (services/catalogue/queries.py, services/dossiers/queries.py, services/accounts/queries.py,
-workflow/deadlines.holidays_in, …). This reads the blueprints' source and fails on
-`db.select(...)`, `db.session.execute/scalar/scalars(...)`, `db.paginate(...)`, a legacy
-`Model.query`, or `select` imported from SQLAlchemy. Fetching one row by its primary key
-(`db.session.get`, `db.get_or_404`) stays allowed: it is not a query a view composes.
+workflow/deadlines.holidays_in, …). This reads the source of the blueprints and of app/web
+(what they share) and fails on `db.select(...)`, `db.session.execute/scalar/scalars(...)`,
+`db.paginate(...)`, a legacy `Model.query`, or `select` imported from SQLAlchemy. Fetching one
+row by its primary key (`db.session.get`, `db.get_or_404`) stays allowed: it is not a query a
+view composes.
 """
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BLUEPRINTS = ("citizen", "staff", "account", "postal_desk", "api", "verify")
+# The blueprints, and app/web (what they share: access checks, forms) which is of their layer.
+BLUEPRINTS = ("citizen", "staff", "account", "postal_desk", "api", "verify", "web")
 
 # Calls a view may not make, as dotted names.
 FORBIDDEN = {"db.select", "db.session.execute", "db.session.scalar", "db.session.scalars", "db.paginate"}
