@@ -119,6 +119,23 @@ def sent_code(page) -> str:
     return item["result"]["code"]
 
 
+
+def queue_offline(page, context, submit: str, notice: str) -> dict:
+    """Send a form with no signal: its notice shows at once, and the one item (no files)
+    settles back to waiting after the send tried offline. Returns the item."""
+    context.set_offline(True)
+    page.click(submit)
+    wait_until(page, f"document.querySelector('{notice}:not([hidden])')")
+    [item] = wait_until(page, SETTLED_WAITING)
+    assert item["state"] == "waiting" and item["blobs"] == []
+    return item
+
+
+def back_online(page, context, timeout: float = 15.0) -> None:
+    """Give the signal back (the `online` event flushes the outbox); wait until all is sent."""
+    context.set_offline(False)
+    wait_until(page, f"(await ({OUTBOX})()).every((i) => i.state === 'sent')", timeout=timeout)
+
 def ratings(app) -> list[tuple[str, int]]:
     """The ratings the server holds, as (client key, level)."""
     from app.models import Rating

@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import PostalRequest
 from app.services.dossiers.tracking import access_token
-from tests.browser.support import OUTBOX, SETTLED_WAITING, wait_until
+from tests.browser.support import back_online, queue_offline
 from tests.factories import make_dossier, make_procedure
 from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD
 
@@ -44,16 +44,10 @@ def _fill_and_preview(page, link):
 def test_postal_request_queued_offline_then_sent_once(page, context, app, dossier_link):
     code, link = dossier_link
     _fill_and_preview(page, link)
-    context.set_offline(True)
-    page.click("button[value=confirm]")
-    wait_until(page, "document.querySelector('[data-postal-notice]:not([hidden])')")
-    # Queued at once; a send tried while offline fails and the item settles back to waiting.
-    [item] = wait_until(page, SETTLED_WAITING)
-    assert item["state"] == "waiting" and item["blobs"] == []
+    item = queue_offline(page, context, "button[value=confirm]", "[data-postal-notice]")
     assert _requests(app) == []
 
-    context.set_offline(False)  # the `online` event flushes the outbox
-    wait_until(page, "(await (" + OUTBOX + ")()).every((i) => i.state === 'sent')")
+    back_online(page, context)
     [(key, state, fee)] = _requests(app)
     assert key == item["id"] and state == "registered" and fee == 25000
 

@@ -19,7 +19,7 @@ from app.services.files import blobs
 from app.services.files.uploads import inspect
 from bench.photos.generate import one
 from tests.browser.conftest import PHONE
-from tests.browser.support import OUTBOX, wait_for_worker, wait_until
+from tests.browser.support import OUTBOX, back_online, wait_for_worker, wait_until
 from tests.factories import make_dossier, make_procedure, make_user, new_key, pdf_bytes, sha
 from tests.helpers import fresh_client, sign_in
 
@@ -78,8 +78,7 @@ def test_a_photo_answered_offline_is_kept_then_sent_once(page, context, app, wai
 
     page.reload()  # offline: the worker's offline page; the item is still on the device
     wait_until(page, f"((i) => i.length === 1 && i[0].state === 'waiting')(await ({OUTBOX})())")
-    context.set_offline(False)  # the `online` event flushes the outbox
-    wait_until(page, f"(await ({OUTBOX})()).every((i) => i.state === 'sent')", timeout=30)
+    back_online(page, context, timeout=30)
     [answer] = _answers(app, code)
     assert answer["key"] == item["id"] and answer["note"] == "Ảnh chụp bản sao"
     [(name, sha256, size)] = answer["documents"]
