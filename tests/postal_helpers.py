@@ -9,6 +9,16 @@ TAY_NINH_WARD = 27727  # Xã Hưng Điền, Tây Ninh
 HANOI = 1
 
 
+def preview_postal(page, province: int, ward: int) -> None:
+    """On the postal form in a browser: choose the place (htmx brings the province's wards),
+    ask for the preview and wait for the confirm step."""
+    page.select_option("#province", str(province))
+    page.wait_for_selector(f"#ward option[value='{ward}']", state="attached")
+    page.select_option("#ward", str(ward))
+    page.click("button[value=preview]")
+    page.wait_for_selector("form#postal-form[data-step=confirm][data-enhanced]", state="attached")
+
+
 def postal_body(**kw) -> dict:
     return {"direction": "result", "recipient_name": "Nguyễn Văn An", "phone": VALID_PHONE,
             "street": "12 Lê Lợi", "province": TAY_NINH, "ward": TAY_NINH_WARD, "note": ""} | kw

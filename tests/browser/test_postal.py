@@ -7,7 +7,7 @@ from app.models import PostalRequest
 from app.services.dossiers.tracking import access_token
 from tests.browser.support import back_online, queue_offline
 from tests.factories import make_dossier, make_procedure
-from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD
+from tests.postal_helpers import TAY_NINH, TAY_NINH_WARD, preview_postal
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,7 @@ def _requests(app) -> list[tuple[str, str, int]]:
 def _fill_and_preview(page, link):
     page.goto(link)
     page.fill("#street", "12 Lê Lợi")
-    page.select_option("#province", str(TAY_NINH))
-    # htmx asks the server for this province's wards and swaps them in.
-    page.wait_for_selector(f"#ward option[value='{TAY_NINH_WARD}']", state="attached")
-    page.select_option("#ward", str(TAY_NINH_WARD))
-    page.click("button[value=preview]")
-    page.wait_for_selector("form#postal-form[data-step=confirm][data-enhanced]", state="attached")
+    preview_postal(page, TAY_NINH, TAY_NINH_WARD)
     assert page.locator(".fee").inner_text() == "25.000 đ"
 
 

@@ -10,7 +10,7 @@ from app.services.actors import Actor
 from app.services.dossiers.tracking import access_token
 from app.services.postal import requests as postal
 from tests.factories import make_dossier, make_procedure, new_key
-from tests.postal_helpers import HANOI, postal_body
+from tests.postal_helpers import HANOI, postal_body, preview_postal
 
 pytestmark = pytest.mark.browser
 HANOI_WARD = 70
@@ -46,11 +46,7 @@ def test_change_shows_what_changes_and_goes_through_the_outbox(page, app, asked)
     page.goto(link)
     assert page.locator("#street").input_value() == "12 Lê Lợi"  # filled from the request
     _shot(page, "postal-change-form")
-    page.select_option("#province", str(HANOI))
-    page.wait_for_selector(f"#ward option[value='{HANOI_WARD}']", state="attached")
-    page.select_option("#ward", str(HANOI_WARD))
-    page.click("button[value=preview]")
-    page.wait_for_selector("form#postal-form[data-step=confirm][data-enhanced]", state="attached")
+    preview_postal(page, HANOI, HANOI_WARD)
     assert page.locator(".fee").inner_text() == "35.000 đ"
     assert "Hà Nội" in page.locator("#postal-changes").inner_text()
     _shot(page, "postal-change-confirm")
