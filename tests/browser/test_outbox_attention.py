@@ -12,8 +12,6 @@ from app.extensions import db
 from app.lib.time import utcnow
 from app.models import Dossier, Procedure, UserSession
 from app.services.dossiers import tracking
-from app.services.files import blobs
-from app.services.files.uploads import inspect
 from tests.browser.support import (
     OUTBOX,
     QUEUED,
@@ -25,7 +23,7 @@ from tests.browser.support import (
     ratings,
     wait_until,
 )
-from tests.factories import VALID_PHONE, applicant, make_user, manifest
+from tests.factories import VALID_PHONE, applicant, make_user, manifest, sha
 
 pytestmark = pytest.mark.browser
 
@@ -115,16 +113,16 @@ def _queue_under_a_key_the_server_already_holds(page, context, app, procedure, s
     [item] = wait_until(page, SETTLED_WAITING)
     with app.app_context():
         proc = db.session.execute(db.select(Procedure).filter_by(code=procedure["code"])).scalar_one()
-        docs = []
-        for i, path in enumerate(small_files):
-            data = path.read_bytes()
-            blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
-            docs.append((i, data))
-        db.session.commit()
+        docs = [(i, path.read_bytes()) for i, path in enumerate(small_files)]
         body = manifest(proc, docs, applicant=applicant(name="Nguyễn Văn Bình"))
         db.session.remove()
     # Sent by this very browser (its cookies, not the offline page): only to it does the
-    # conflict name the dossier the server holds (a stranger's would say nothing).
+    # conflict name the dossier the server holds (a stranger's would say nothing), and its
+    # files are held for it only once it uploaded them (services/files/claims.py).
+    for _i, data in docs:
+        put = page.request.put(f"/api/v1/blobs/{sha(data)}", data=data,
+                               headers={"Content-Type": "application/octet-stream"})
+        assert put.status in (200, 201), put.text()
     held = page.request.post("/api/v1/dossiers", data=body, headers={"Idempotency-Key": item["id"]})
     assert held.status == 201, held.text()
     return item, held.json()["code"]
