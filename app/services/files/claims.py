@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Collection, Iterable
 
 from flask_babel import gettext as _
+from sqlalchemy import exists
 
 from app.extensions import db
 from app.lib.time import utcnow
@@ -57,9 +58,9 @@ def claim(sha256: str, holder: str) -> bool:
 def held(hashes: Iterable[str], holders: Collection[str] | None) -> dict[str, Blob]:
     """The blobs among `hashes` one of `holders` claimed (None: every stored one)."""
     query = db.select(Blob).where(Blob.sha256.in_(list(hashes)))
-    if holders is not None:
-        mine = db.select(BlobClaim.sha256).where(BlobClaim.holder.in_(list(holders) or [""]))
-        query = query.where(Blob.sha256.in_(mine))
+    if holders is not None:  # per blob found, a look-up on the claim's key (sha256, holder)
+        query = query.where(exists().where(BlobClaim.sha256 == Blob.sha256,
+                                           BlobClaim.holder.in_(list(holders) or [""])))
     return {b.sha256: b for b in db.session.execute(query).scalars()}
 
 
