@@ -74,23 +74,31 @@ def run(server, clients: int, per_client: int, warmup: int, jpegs, submit: dict,
     def client(items) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         lat, puts, posts, statuses, failed = [], [], [], Counter(), 0
+        # One browser: it keeps its session cookie, which names the sender its files are held for.
+        jar = {"Cookie": ""}
+
+        def keep(r) -> None:
+            if cookie := r.getheader("Set-Cookie"):
+                jar["Cookie"] = cookie.split(";", 1)[0]
 
         def one(photos, body, key) -> bool:
             ok = True
             for data, digest in photos:
                 t = time.perf_counter()
                 conn.request("PUT", f"/api/v1/blobs/{digest}", data,
-                             {"Content-Type": "application/octet-stream"})
+                             {"Content-Type": "application/octet-stream"} | jar)
                 r = conn.getresponse()
                 r.read()
+                keep(r)
                 puts.append((time.perf_counter() - t) * 1000)
                 statuses[f"PUT {r.status}"] += 1
                 ok &= r.status == 201
             t = time.perf_counter()
             conn.request("POST", "/api/v1/dossiers", body,
-                         {"Content-Type": "application/json", "Idempotency-Key": key})
+                         {"Content-Type": "application/json", "Idempotency-Key": key} | jar)
             r = conn.getresponse()
             answer = r.read()
+            keep(r)
             posts.append((time.perf_counter() - t) * 1000)
             statuses[f"POST {r.status}"] += 1
             if r.status != 201:
