@@ -17,7 +17,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.lib.time import to_local, utcnow
 from app.services import counters
@@ -80,7 +80,9 @@ def forget_pair(login: str, client: str, action: str = "signin") -> None:
 
 def when(wait: int) -> str:
     """Say in words when to try again: "30 giây", or "4 phút (lúc 14:36)" in Vietnam time."""
+    # ngettext: Vietnamese has one form, English two ("1 second", "30 seconds").
     if wait < 60:
-        return _("%(n)s giây", n=wait)
+        return ngettext("%(num)s giây", "%(num)s giây", wait)
     at = to_local(utcnow() + timedelta(seconds=wait)).strftime("%H:%M")
-    return _("%(n)s phút (lúc %(time)s)", n=math.ceil(wait / 60), time=at)
+    minutes = math.ceil(wait / 60)
+    return ngettext("%(num)s phút (lúc %(time)s)", "%(num)s phút (lúc %(time)s)", minutes, time=at)

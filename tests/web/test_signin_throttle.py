@@ -124,3 +124,13 @@ def test_reset_for_another_officer_is_not_held_up_by_someone_elses_flood(ctx, ap
     assert ask_reset(fresh_client(app), "can-bo@motcua.test", OFFICE).status_code == 200
     logins = db.session.execute(db.select(Notification.recipient)).scalars().all()
     assert logins.count("can-bo@motcua.test") == 1
+
+
+def test_the_wait_is_said_with_the_right_plural_in_english_and_one_form_in_vietnamese(app):
+    with app.test_request_context("/?lang=en"):
+        assert throttle.when(1) == "1 second" and throttle.when(30) == "30 seconds"
+        assert re.fullmatch(r"1 minute \(at \d\d:\d\d\)", throttle.when(60))
+        assert re.fullmatch(r"5 minutes \(at \d\d:\d\d\)", throttle.when(300))
+    with app.test_request_context("/"):
+        assert throttle.when(1) == "1 giây" and throttle.when(30) == "30 giây"
+        assert re.fullmatch(r"5 phút \(lúc \d\d:\d\d\)", throttle.when(300))
