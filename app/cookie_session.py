@@ -12,7 +12,9 @@ from flask.sessions import SecureCookieSessionInterface
 
 class CookieSession(SecureCookieSessionInterface):
     def open_session(self, app, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        # No Cookie header at all (most such requests): not even the header is parsed.
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 

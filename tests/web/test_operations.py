@@ -42,6 +42,20 @@ def test_log_lines_are_json_with_the_request_id():
     assert line["request_id"] == "abc" and line["status"] == 200 and line["message"] == "request"
 
 
+def test_each_line_has_its_own_second_though_the_stamp_is_kept_for_the_next():
+    import time
+
+    formatter = JsonFormatter()
+    stamps = []
+    for created in (1_780_000_000.1, 1_780_000_000.9, 1_780_000_001.2):
+        record = logging.LogRecord("app", logging.INFO, __file__, 1, "request", None, None)
+        record.created = created
+        stamps.append(json.loads(formatter.format(record))["time"])
+    expected = [time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
+                for t in (1_780_000_000, 1_780_000_001)]
+    assert stamps == [expected[0], expected[0], expected[1]]
+
+
 def test_request_lines_are_written_in_batches_and_warnings_at_once():
     import io
 
