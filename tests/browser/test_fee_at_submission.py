@@ -2,6 +2,8 @@
 the receipt it lands on shows the VietQR and the transfer to copy (account, content), with
 JavaScript (the outbox sends it, then the receipt) and without (the plain form posts)."""
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,20 @@ def test_the_receipt_prints_the_transfer_and_both_qr_codes_on_one_a5_page(page, 
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     Path("/tmp/pay-receipt-print.pdf").write_bytes(pdf)
     assert pages(pdf) == 1
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+                    reason="needs poppler-utils and zbar-tools (.ci/run installs them)")
+def test_both_printed_qr_codes_scan_off_the_paper(page, long_receipt, tmp_path):
+    """The printed A5 slip at 200 dpi, read by zbarimg: the VietQR and the tracking code. The
+    tracking code once lost its edges in print (no viewBox: CSS cropped it instead of scaling)."""
+    page.goto(long_receipt)
+    page.emulate_media(media="print")
+    (tmp_path / "slip.pdf").write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(tmp_path / "slip.pdf"), str(tmp_path / "p")],
+                   check=True)
+    found = subprocess.run(["zbarimg", "--quiet", "--raw", *map(str, sorted(tmp_path.glob("p*.png")))],
+                           capture_output=True, text=True).stdout.split()
+    code = long_receipt.split("/")[2]
+    assert any(f"/tra-cuu?ma={code}" in text for text in found), found
+    assert any(text.startswith("000201") for text in found), found  # a VietQR payload
