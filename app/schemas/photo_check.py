@@ -18,7 +18,7 @@ from app.lib.marks import N_
 # photo-check.js's names, in its order (the first is what the person was told).
 CHECKS = ("small", "dark", "bright", "glare", "blurry")
 
-# "Ảnh có thể <these> — người nộp đã chọn vẫn dùng."
+# "Ảnh có thể <these> — người nộp vẫn gửi ảnh này."
 WORDS = {
     "small": _l("quá nhỏ"),
     "dark": _l("quá tối"),
@@ -115,5 +115,5 @@ def note(check: dict | None) -> str:
     issues = [c for c in CHECKS if c in ((check or {}).get("issues") or ())]
     if not issues:
         return ""
-    return gettext("Ảnh có thể %(problems)s — người nộp đã chọn vẫn dùng.",
+    return gettext("Ảnh có thể %(problems)s — người nộp vẫn gửi ảnh này.",
                    problems=", ".join(str(WORDS[c]) for c in issues))

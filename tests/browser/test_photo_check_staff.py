@@ -17,7 +17,7 @@ from tests.factories import STAFF_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
-NOTE = "Ảnh có thể bị mờ — người nộp đã chọn vẫn dùng."
+NOTE = "Ảnh có thể bị mờ — người nộp vẫn gửi ảnh này."
 
 
 @pytest.fixture(scope="module")

@@ -175,7 +175,7 @@ def test_past_the_deadline_the_page_warns_and_the_answer_is_taken(page, app, wai
     sign_in(staff, officer)
     html = staff.get(f"/staff/ho-so/{code}").get_data(as_text=True)
     assert html.count("nộp sau hạn") == 1
-    assert html.count("Ảnh có thể bị mờ — người nộp đã chọn vẫn dùng.") == 1
+    assert html.count("Ảnh có thể bị mờ — người nộp vẫn gửi ảnh này.") == 1
 
 
 def test_a_round_answered_meanwhile_refuses_the_queued_answer_and_says_why(page, app, waiting, small_files):

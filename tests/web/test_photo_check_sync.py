@@ -129,7 +129,7 @@ def test_staff_see_the_check_beside_the_document(client, files):
     sign_in(client, make_user("reception"))
     html = client.get(f"/staff/ho-so/{code}").get_data(as_text=True)
     assert html.count('class="photo-note"') == 1  # beside the photo only, not the PDF
-    assert "Ảnh có thể quá tối, bị mờ — người nộp đã chọn vẫn dùng." in html
+    assert "Ảnh có thể quá tối, bị mờ — người nộp vẫn gửi ảnh này." in html
     photo_row = html.split('class="photo-note"')[0].rsplit("<li>", 1)[1]
     assert "tep-0.jpg" in photo_row
 
@@ -141,7 +141,7 @@ def test_staff_see_nothing_for_a_photo_that_passed_or_was_not_checked(client, fi
     sign_in(client, make_user("reception"))
     for code in (passed, unchecked):
         html = client.get(f"/staff/ho-so/{code}").get_data(as_text=True)
-        assert "photo-note" not in html and "người nộp đã chọn vẫn dùng" not in html
+        assert "photo-note" not in html and "người nộp vẫn gửi ảnh này" not in html
 
 
 def test_the_manifest_documents_the_check_in_openapi(client):

@@ -22,7 +22,7 @@ from tests.helpers import fresh_client, put_blob, sign_in
 
 BLURRED = {"issues": ["blurry"], "width": 1600, "height": 1200, "sharpness": 0.0931, "glare": 0.0,
            "p50": 181, "p95": 214}
-NOTE = "Ảnh có thể bị mờ — người nộp đã chọn vẫn dùng."
+NOTE = "Ảnh có thể bị mờ — người nộp vẫn gửi ảnh này."
 
 
 @pytest.fixture
