@@ -69,6 +69,8 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     LOG_JSON = os.environ.get("LOG_JSON", "1") == "1"
     LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") == "1"
+    # Request lines wait at most this long to be written (in batches); warnings go at once.
+    LOG_FLUSH_SECONDS = float(os.environ.get("LOG_FLUSH_SECONDS", "0.5"))
 
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
     # Sign-in and reset throttling (auth/throttle.py) backs off per account from one client and

@@ -124,7 +124,7 @@ def new_request_id() -> str:
 def register(app: Flask) -> None:
     """Attach request ids, JSON logs and metrics to the app."""
     if app.config.get("LOG_JSON", True) and not app.testing:
-        handler = BatchedStreamHandler(sys.stderr, seconds=app.config.get("LOG_FLUSH_SECONDS", 0.5))
+        handler = BatchedStreamHandler(sys.stderr, seconds=app.config["LOG_FLUSH_SECONDS"])
         handler.setFormatter(JsonFormatter())
         handler.addFilter(_RequestIdFilter())
         app.logger.handlers[:] = [handler]
