@@ -59,20 +59,60 @@ def test_the_stamp_says_who_signed_when_for_which_dossier_and_the_key(ctx, stamp
     assert datetime.fromtimestamp(local, UTC).strftime("%H:%M:%S ngày %d/%m/%Y") in lines[1]
 
 
-def test_the_stamp_sits_in_the_bottom_margin_of_the_last_page(ctx):
+def _pages(last_format, rotate: int = 0) -> bytes:
+    """Three pages (two A4, the last as asked), each with its text; the last maybe turned."""
     pdf = FPDF(unit="pt")
     for n in range(3):
-        pdf.add_page(format="A4" if n < 2 else (420, 595))  # the last one A5, in points
+        pdf.add_page(format="A4" if n < 2 else last_format)
         pdf.set_font("helvetica", size=12)
         pdf.cell(text=f"trang {n + 1}")
-    stamped = sign_pdf(bytes(pdf.output()), CODE, KEY)
-    reader = PdfReader(io.BytesIO(stamped))
-    assert not any("/Annots" in page for page in reader.pages[:2])
+    if not rotate:
+        return bytes(pdf.output())
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(bytes(pdf.output())))
+    writer.pages[-1].rotate(rotate)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+SAFE = 15 * 72 / 25.4  # 15 mm in points: printers clip near the edge
+
+
+@pytest.mark.parametrize(("last_format", "rotate", "shown"), [
+    ((420, 595), 0, (420, 595)),  # A5, in points
+    ((842, 595), 0, (842, 595)),  # A4 landscape
+    ((595, 842), 90, (842, 595)),  # A4 turned by /Rotate: the new page is as the last one shows
+])
+def test_the_stamp_has_a_page_of_its_own_after_the_last_covering_nothing(ctx, last_format, rotate, shown):
+    """The last page keeps the director's signature and seal: the stamp goes on a page after it."""
+    original = _pages(last_format, rotate)
+    stamped = sign_pdf(original, CODE, KEY)
+    before, after = PdfReader(io.BytesIO(original)), PdfReader(io.BytesIO(stamped))
+    assert len(after.pages) == len(before.pages) + 1
+    for old, new in zip(before.pages, after.pages, strict=False):  # the result's pages, untouched
+        assert new.get_contents().get_data() == old.get_contents().get_data()
+        assert "/Annots" not in new and new.mediabox == old.mediabox and new.rotation == old.rotation
+    page = after.pages[-1]
+    width, height = (float(v) for v in page.mediabox[2:])
+    assert (round(width), round(height)) == shown and page.rotation == 0
     x0, y0, x1, y1 = (float(v) for v in signature_widget(stamped)["/Rect"])
-    width, height = (float(v) for v in reader.pages[-1].mediabox[2:])
-    assert 0 < x0 < x1 <= width and 0 < y0 < y1 < height / 4  # inside an A5 page, at its foot
+    assert SAFE <= x0 < x1 <= width - SAFE and SAFE <= y0 < y1 <= height - SAFE
     assert y1 - y0 >= 80 and x1 - x0 >= 300  # big enough to scan and to read on paper
+    words = " ".join(page.extract_text().split())
+    assert words.startswith("Trang xác thực chữ ký số")
+    assert f"được ký số bởi {ctx.config['CENTRE_NAME']}. Quét mã QR hoặc vào" in words
     assert verify(stamped).ok
+
+
+def test_a_last_page_too_small_for_the_stamp_gets_a_stamp_page_big_enough(ctx):
+    stamped = sign_pdf(_pages((200, 150)), CODE, KEY)
+    page = PdfReader(io.BytesIO(stamped)).pages[-1]
+    width, height = (float(v) for v in page.mediabox[2:])
+    x0, y0, x1, y1 = (float(v) for v in signature_widget(stamped)["/Rect"])
+    assert SAFE <= x0 < x1 <= width - SAFE and SAFE <= y0 < y1 <= height - SAFE
+    assert x1 - x0 >= 300 and verify(stamped).ok
 
 
 def test_the_stamp_is_opaque_over_its_whole_box(ctx, stamped):
@@ -88,6 +128,8 @@ def test_the_stamp_is_opaque_over_its_whole_box(ctx, stamped):
 def test_a_byte_changed_in_the_stamp_is_tampering(ctx, stamped):
     at = stamped.index(b"/QR Do")  # inside the appearance the signature covers
     assert verify(flip(stamped, at)).state == verification.TAMPERED
+    at = stamped.index(b"/ByteRange") + 4  # the signature's own name broken: still tampering
+    assert verify(flip(stamped, at)).state == verification.TAMPERED
     # Anywhere in the revision the signature covers (its /Contents hole is the container's own,
     # judged by test_results_signing): the stamp, the link, the new field, the cross-reference.
     _start, hole_start, hole_end, _length = (int(n) for n in re.search(
@@ -100,7 +142,9 @@ def test_a_byte_changed_in_the_stamp_is_tampering(ctx, stamped):
 def test_a_result_signed_before_the_stamp_still_verifies(ctx):
     unstamped = sign_pdf(result_pdf(), CODE)
     assert signature_widget(unstamped) is None and verify(unstamped).ok
-    assert verify(sign_pdf(unstamped, "000.00.00.H40-261201-0008", KEY)).signatures == 2
+    assert len(PdfReader(io.BytesIO(unstamped)).pages) == 1  # no page added without a stamp
+    again = sign_pdf(unstamped, "000.00.00.H40-261201-0008", KEY)
+    assert verify(again).signatures == 2 and verify(again).ok
 
 
 @pytest.mark.parametrize(("typed", "clean"), [

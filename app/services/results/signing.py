@@ -1,7 +1,8 @@
 """Sign a PDF result as PAdES (pyHanko): the centre's signature, the dossier code in its reason.
 
-Given a verification key, the signature is visible: its field, at the bottom of the last page,
-shows the stamp of `stamp` (a QR code to /xac-thuc, the signer, the time, the code, the key).
+Given a verification key, the signature is visible: its field, on a page of its own appended
+after the last one (the result's pages are left as they were), shows the stamp of `stamp` (a QR
+code to /xac-thuc, the signer, the time, the code, the key).
 Without one it is invisible, as results were signed before the stamp. Either way any PDF reader
 lists it in its signature panel with the centre's name, the time and the reason
 "Kết quả giải quyết hồ sơ <code>", which /xac-thuc reads back.
@@ -62,7 +63,8 @@ def code_in(reason: str | None) -> str | None:
 def sign_pdf(data: bytes, code: str, key: str | None = None) -> bytes:
     """Return `data` signed by the centre for dossier `code` (an incremental update of it).
 
-    With `key`, the signature is stamped on the last page with the QR code and that key.
+    With `key`, a page is appended for the stamp with the QR code and that key, in the revision
+    the signature covers.
     """
     cred = credentials()
     signer = signers.SimpleSigner(

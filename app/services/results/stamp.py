@@ -2,10 +2,10 @@
 
 Drawn by pyHanko (QRStampStyle) as the appearance of the signature field itself, so the stamp
 is part of the signed revision: changing it breaks the signature like any other byte. It sits
-in the bottom margin of the last page, on white (a result's text may run that low), with
-DejaVu Sans so that Vietnamese reads on paper. Beside the QR: who signed, when, the dossier
-code, the address and the verification key, which is what a person types when they have no
-camera. The stamp text is always Vietnamese: it is part of the issued file.
+on a page of its own appended after the last one (stamp_page: it covers nothing of the
+result), on white, with DejaVu Sans so that Vietnamese reads on paper. Beside the QR: who
+signed, when, the dossier code, the address and the verification key, which is what a person
+types when they have no camera. The stamp text is always Vietnamese: it is part of the issued file.
 """
 
 import io
@@ -27,9 +27,10 @@ from pyhanko.sign import fields
 from pyhanko.stamp import QRPosition, QRStampStyle
 
 from app.lib.time import VN
+from app.services.results.stamp_page import append_stamp_page
 
 FONT = Path(__file__).resolve().parents[2] / "data" / "fonts" / "DejaVuSans.ttf"
-WIDTH, HEIGHT, MARGIN = 340, 84, 14  # points: about 12 x 3 cm, the QR about 2.7 cm across
+WIDTH, HEIGHT = 340, 84  # points: about 12 x 3 cm, the QR about 2.7 cm across
 FONT_SIZE = 8  # pyHanko lays out in whole points
 MACHINE_TIME = "%Y-%m-%dT%H:%M:%S%z"  # what pyHanko writes; shown_time() words it for people
 STAMP_TEXT = ("Ký số bởi: %(signer)s\n"
@@ -46,6 +47,7 @@ class Stamp:
     spec: fields.SigFieldSpec
     style: QRStampStyle
     params: dict[str, str]
+    page: generic.IndirectObject  # the page it is on, appended for it
 
 
 def verify_url(public_url: str, code: str, key: str) -> str:
@@ -55,15 +57,10 @@ def verify_url(public_url: str, code: str, key: str) -> str:
 
 def stamp_for(writer: IncrementalPdfFileWriter, field_name: str, *, signer: str, code: str,
               key: str, public_url: str) -> Stamp:
-    """Place the stamp in the bottom right corner of the last page, inside its crop box."""
-    pages = writer.prev.root["/Pages"]
-    count = int(pages["/Count"])
-    x0, y0, x1, _y1 = _page_box(writer, count - 1)
-    right = x1 - MARGIN
-    left = max(x0 + MARGIN, right - WIDTH)
-    bottom = y0 + MARGIN
-    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=count - 1,
-                               box=(int(left), int(bottom), int(right), int(bottom + HEIGHT)))
+    """Append the stamp's own page after the last one and place the stamp on it (stamp_page)."""
+    site = public_url.rstrip("/").split("://", 1)[-1] + "/xac-thuc"
+    page = append_stamp_page(writer, signer=signer[:60], site=site, width=WIDTH, height=HEIGHT)
+    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page.index, box=page.box)
     style = _VietnamTimeQRStyle(
         stamp_text=STAMP_TEXT, timestamp_format=MACHINE_TIME, qr_position=QRPosition.LEFT_OF_TEXT,
         text_box_style=TextBoxStyle(font=_DejaVu(),
@@ -73,10 +70,9 @@ def stamp_for(writer: IncrementalPdfFileWriter, field_name: str, *, signer: str,
         background_layout=layout.SimpleBoxLayoutRule(  # the whole box, not a centred square
             x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
             inner_content_scaling=layout.InnerScaling.STRETCH_FILL))
-    site = public_url.rstrip("/").split("://", 1)[-1] + "/xac-thuc"
     params = {"url": verify_url(public_url, code, key), "signer": signer[:60], "code": code,
               "site": site, "key": key}
-    return Stamp(spec, style, params)
+    return Stamp(spec, style, params, page.ref)
 
 
 def shown_time(machine: str) -> str:
@@ -126,7 +122,6 @@ def add_link(writer: IncrementalPdfFileWriter, stamp: Stamp) -> None:
     Added in the revision the signature covers, like the stamp itself (pyHanko links a QR
     stamp only when stamping a page, not in a signature's appearance).
     """
-    page_ref, _resources = writer.prev.find_page_for_modification(stamp.spec.on_page)
     link = generic.DictionaryObject({
         pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Link"),
         pdf_name("/Rect"): ArrayObject([generic.FloatObject(v) for v in stamp.spec.box]),
@@ -134,26 +129,9 @@ def add_link(writer: IncrementalPdfFileWriter, stamp: Stamp) -> None:
         pdf_name("/A"): generic.DictionaryObject({pdf_name("/S"): pdf_name("/URI"),
                                                   pdf_name("/URI"): pdf_string(stamp.params["url"])}),
     })
-    writer.register_annotation(page_ref, writer.add_object(link))
+    writer.register_annotation(stamp.page, writer.add_object(link))
 
 
 def _white() -> content.PdfContent:
     """An opaque white rectangle under the text, so the stamp reads over whatever the page has."""
     return content.RawContent(b"1 g 0 0 100 100 re f", box=layout.BoxConstraints(100, 100))
-
-
-def _page_box(writer: IncrementalPdfFileWriter, index: int) -> tuple[float, float, float, float]:
-    """The visible area of a page: its CropBox, else MediaBox, looked up the page tree too."""
-    page_ref, _resources = writer.prev.find_page_for_modification(index)
-    node = page_ref.get_object()
-    for key in ("/CropBox", "/MediaBox"):
-        here = node
-        while here is not None:
-            if key in here:
-                box = here[key]
-                if isinstance(box, ArrayObject) and len(box) == 4:
-                    x0, y0, x1, y1 = (float(v) for v in box)
-                    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-            here = here.get("/Parent")
-            here = here.get_object() if here is not None else None
-    return 0.0, 0.0, 595.0, 842.0  # A4, when a page names no box at all

@@ -81,7 +81,7 @@ def _judge_any(data: bytes, cred: Credentials) -> Verdict:
         return _judge(data, cred)
     except Exception:  # noqa: BLE001  hostile files reach corners of any parser; the answer stays an answer
         log.info("result verification: unreadable file", exc_info=True)
-    if b"/ByteRange" in data:  # a signature was there: bytes changed broke the file itself
+    if _was_signed(data):  # a signature was there: bytes changed broke the file itself
         return Verdict(TAMPERED)
     try:  # an unsigned PDF with a broken cross-reference, as some scanners write
         return _judge(rebuild_xref(data), cred)
@@ -93,7 +93,7 @@ def _judge(data: bytes, cred: Credentials) -> Verdict:
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     signatures = reader.embedded_signatures
     if not signatures:  # with a signature's byte range in it, a changed byte hid the signature
-        return Verdict(TAMPERED if b"/ByteRange" in data else UNSIGNED)
+        return Verdict(TAMPERED if _was_signed(data) else UNSIGNED)
     # The centre signs last, over everything before it: judge the signature nearest the end.
     sig = signatures[-1]
     when = sig.self_reported_timestamp
@@ -117,6 +117,15 @@ def _judge(data: bytes, cred: Credentials) -> Verdict:
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return Verdict(CHANGED_AFTER, **base)
     return Verdict(VALID, **base)
+
+
+def _was_signed(data: bytes) -> bool:
+    """Say whether a signature dictionary was written in the file, even if it no longer reads.
+
+    Several of its names, not one: a bit flipped in "/ByteRange" itself left the file reading
+    as an unsigned one that is merely unreadable.
+    """
+    return any(mark in data for mark in (b"/ByteRange", b"/Adobe.PPKLite", b"/ETSI.CAdES.detached"))
 
 
 def _container_untouched(sig, cred: Credentials) -> bool:
