@@ -33,7 +33,8 @@ def apply_form(code: str):
     choices = filing_choices()  # a member may file for the organisation instead of personally
     values = start_values(request.args.get("to-chuc"), choices, proc.postal_allowed)
     return render_template("citizen/apply.html", procedure=proc, values=values, choices=choices,
-                           client_id=str(uuid.uuid4()), kept={}, errors={})
+                           client_id=str(uuid.uuid4()), kept={}, errors={},
+                           counter_only=fees.counter_only(proc))
 
 
 @bp.post("/thu-tuc/<code>/nop")
@@ -70,7 +71,8 @@ def refused(proc, form, client_id: str, kept: dict, errors: dict, summary: str) 
     """The form again, as the person filled it, with every reason it was not sent."""
     values = {k: v for k, v in form.items() if not k.startswith(("kept.", "csrf"))}
     return render_template("citizen/apply.html", procedure=proc, values=values, client_id=client_id,
-                           kept=kept, errors=errors, summary=summary, choices=filing_choices())
+                           kept=kept, errors=errors, summary=summary, choices=filing_choices(),
+                           counter_only=fees.counter_only(proc))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -6,6 +6,7 @@ from app.citizen import bp
 from app.lib.redirects import safe_path
 from app.services.catalogue import procedures as catalogue
 from app.services.catalogue import search as catalogue_search
+from app.services.payments import fees
 
 
 @bp.get("/")
@@ -36,7 +37,7 @@ def procedures():
 def procedure(code: str):
     """Show one procedure: documents, time, fee and how results come back."""
     proc = catalogue.get_procedure(code) or abort(404)
-    return render_template("citizen/procedure.html", procedure=proc)
+    return render_template("citizen/procedure.html", procedure=proc, counter_only=fees.counter_only(proc))
 
 
 @bp.get("/ngon-ngu/<lang>")

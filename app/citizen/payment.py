@@ -1,6 +1,6 @@
 """The fee on a dossier's pages: what is due, where to transfer it, the VietQR code, or that it is paid.
 
-The status page's view reads the fee (`fees.fee_of`, citizen/track.py render_status) and its
+The status page's view reads the fee (`fees.on_status_page`, citizen/track.py render_status) and its
 partial (templates/citizen/_payment.html) shows it; the QR is drawn here as inline SVG (the
 CSP allows no inline style or script, and an SVG of paths needs neither), so it shows with
 JavaScript off and offline.

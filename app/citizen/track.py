@@ -65,4 +65,4 @@ def render_status(dossier, **extra) -> str:
                            due=due_status(dossier, local_today(), deadlines.load_calendar()),
                            rating=rating, rating_label=Level(rating.level).label if rating else None,
                            rating_officers=ratings.officers(dossier) if may_rate else [],
-                           fee=fees.fee_of(dossier), **extra)
+                           fee=fees.on_status_page(dossier), **extra)

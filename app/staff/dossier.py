@@ -13,6 +13,7 @@ from app.services import workflow
 from app.services.dossiers import queries, supplements
 from app.services.dossiers.tracking import access_token
 from app.services.files import blobs
+from app.services.payments import fees
 from app.services.workflow import deadlines, overdue
 from app.services.workflow.due_status import due_status
 from app.staff import bp
@@ -30,6 +31,7 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
     today, cal = local_today(), deadlines.load_calendar()
     who = actor()
     requests = queries.supplement_requests(dossier.id)
+    fee = fees.standing(dossier)
     context = dict(
         dossier=dossier, actions=workflow.actions_for(who, dossier),
         supplement=workflow.open_supplement(dossier),
@@ -45,6 +47,9 @@ def render_dossier(dossier, status: int = 200, errors: dict | None = None, messa
         default_deadline=cal.add_working_days(today, 5),
         receipt_token=access_token(dossier), new_key=str(uuid.uuid4()),
         photo_note=photo_check.note,  # what the applicant's phone said of a photo they kept
+        # A fee paid at submission still owed: the actions that move the dossier on say so (a
+        # warning, not a block: the applicant may hold a paper receipt).
+        fee=fee, fee_warning=bool(fee and fee.unpaid and dossier.procedure.fee_at_submission),
     )
     return render_template("staff/dossier.html", **context), status
 

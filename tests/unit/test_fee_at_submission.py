@@ -1,5 +1,7 @@
 """fees.fee_of with a procedure's "fee at submission" flag, in each status: the transfer is asked
-for from filing on while the dossier is open and unpaid; without the flag only in status 6."""
+for from filing on until the result is handed over, while unpaid; without the flag only in
+status 6. fees.standing (the staff page) reads the fee in any status; the status page's read
+keeps the state after the result was returned."""
 
 import pytest
 
@@ -11,7 +13,7 @@ from tests.factories import make_dossier
 from tests.payment_helpers import give_account
 
 ASKED_WITH_FLAG = {Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT,
-                   Status.AWAITING_PAYMENT}
+                   Status.AWAITING_PAYMENT, Status.RESOLVED}
 
 
 @pytest.fixture
@@ -65,3 +67,39 @@ def test_a_dossier_being_filed_is_read_without_a_query_for_its_payment(ctx):
     assert fees.payment_of(new) is None
     assert fees.fee_of(new).payload
     db.session.rollback()
+
+
+@pytest.mark.parametrize("flag", [True, False])
+@pytest.mark.parametrize("status", list(Status))
+def test_the_staff_read_tells_the_fee_in_every_status_and_the_qr_only_where_asked(dossier, status, flag):
+    dossier.procedure.fee_at_submission = flag
+    dossier.status = status
+    db.session.commit()
+    fee = fees.standing(dossier)
+    assert (fee.amount_due, fee.amount_paid, fee.state, fee.state_label) == (200000, 0, "due", "Chưa nộp")
+    assert fee.unpaid and fee.asking == (fee.payload is not None) == fees.asks_now(dossier)
+
+
+def test_the_status_page_keeps_the_state_after_the_result_was_returned(dossier):
+    dossier.status = Status.RETURNED
+    db.session.commit()
+    assert fees.on_status_page(dossier) is None  # without the flag: as before
+    dossier.procedure.fee_at_submission = True
+    db.session.commit()
+    fee = fees.on_status_page(dossier)
+    assert fee.state == "due" and not fee.asking and fee.payload is None
+
+
+def test_a_free_procedure_has_no_fee_to_tell_staff(dossier):
+    dossier.procedure.fee = 0
+    db.session.commit()
+    assert fees.standing(dossier) is None
+
+
+def test_counter_only_without_a_receiving_account(ctx):
+    _agency, proc = department()
+    assert not fees.counter_only(proc)  # not paid at submission
+    proc.fee_at_submission = True
+    assert fees.counter_only(proc)
+    give_account(proc.agency)
+    assert not fees.counter_only(proc)

@@ -10,18 +10,26 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.lib import vietqr
 from app.lib.banks import bank_name
-from app.models import BankAccount, Dossier, Payment, Status
+from app.models import BankAccount, Dossier, Payment, Procedure, Status
 from app.services.payments import accounts
 
 # The transfer is asked for when the department asks for the fee (status 6, "Yêu cầu thực hiện
 # nghĩa vụ tài chính"). A procedure whose fee is paid at submission (`fee_at_submission`) asks
-# for it from filing on, while the dossier is open and before its result: submitted, accepted,
-# processing, waiting for a supplement. What was paid shows in any status.
+# for it from filing on until the result is handed over: submitted, accepted, processing,
+# waiting for a supplement, and resolved (the result may be ready before the fee came; officers
+# are warned, not stopped, since a paper receipt may exist). What was paid shows in any status.
 ASKING = frozenset({Status.AWAITING_PAYMENT})
-ASKING_FROM_SUBMISSION = ASKING | {Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT}
+ASKING_FROM_SUBMISSION = ASKING | {Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT,
+                                   Status.RESOLVED}
+
+# A fee's state in words, as staff and the applicant read it.
+STATE_LABELS = {"due": _l("Chưa nộp"), "partial": _l("Nộp thiếu"), "paid": _l("Đã nộp đủ"),
+                "excess": _l("Nộp thừa")}
 
 
 @dataclass(frozen=True)
@@ -34,10 +42,19 @@ class Fee:
     bank: str
     content: str  # what to type as the transfer's content
     payload: str | None  # the VietQR payload for what remains, when a transfer is asked for
+    asking: bool = True  # whether the dossier's status asks for the transfer now
 
     @property
     def remaining(self) -> int:
         return max(self.amount_due - self.amount_paid, 0)
+
+    @property
+    def unpaid(self) -> bool:
+        return self.state in ("due", "partial")
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
 
 
 def transfer_content(code: str) -> str:
@@ -66,10 +83,27 @@ def fee_of(dossier: Dossier, *, asking: bool = False) -> Fee | None:
     `asking`: the department is asking for the fee now (the applicant's message is written just
     before the dossier moves to status 6), so the transfer is asked for whatever the status says.
     """
-    asking = asking or asks_now(dossier)
+    return _read(dossier, asking or asks_now(dossier), always=False)
+
+
+def standing(dossier: Dossier) -> Fee | None:
+    """Return what the dossier owes and has paid whatever its status asks (the staff page), or
+    None when its procedure is free and nothing was paid; the QR only where the status asks."""
+    return _read(dossier, asks_now(dossier), always=True)
+
+
+def on_status_page(dossier: Dossier) -> Fee | None:
+    """The fee the applicant's status page shows: `fee_of`, and once the result of a dossier
+    paid at submission is returned, what it still owes (its state, no transfer asked)."""
+    if dossier.procedure.fee_at_submission and dossier.status == Status.RETURNED:
+        return standing(dossier)
+    return fee_of(dossier)
+
+
+def _read(dossier: Dossier, asking: bool, always: bool) -> Fee | None:
     payment = payment_of(dossier)
     if payment is None:
-        if dossier.procedure.fee <= 0 or not asking:
+        if dossier.procedure.fee <= 0 or not (asking or always):
             return None
         due, paid, state, paid_at = dossier.procedure.fee, 0, "due", None
     else:
@@ -83,4 +117,10 @@ def fee_of(dossier: Dossier, *, asking: bool = False) -> Fee | None:
         except vietqr.VietQRError:  # an account saved before a rule tightened: the text still helps
             payload = None
     return Fee(due, paid, state, paid_at, account, bank_name(account.bank_bin) if account else "",
-               content, payload)
+               content, payload, asking)
+
+
+def counter_only(procedure: Procedure) -> bool:
+    """Whether the procedure's fee, paid at submission, can only be paid at the counter: its
+    agency has no receiving account, so the receipt will carry no transfer."""
+    return procedure.fee_at_submission and procedure.fee > 0 and accounts.of(procedure.agency_id) is None
