@@ -43,6 +43,13 @@ def digest(clean: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def finder(model: type[T], column: str) -> Callable[[str], T | None]:
+    """Return a Scope's `find` for rows that keep their key in their own UNIQUE `column`."""
+    def find(key: str) -> T | None:
+        return db.session.execute(db.select(model).filter_by(**{column: key})).scalar_one_or_none()
+    return find
+
+
 @dataclass(frozen=True)
 class Scope(Generic[T]):
     """One kind of idempotent write: where its key lives and what its rows remember."""

@@ -32,11 +32,8 @@ from app.services.workflow import deadlines
 payload_hash = idempotency.digest
 
 
-def find_by_client_id(client_id: str) -> Dossier | None:
-    """Return the dossier the device's key made, if any."""
-    return db.session.execute(
-        db.select(Dossier).filter_by(client_id=client_id)
-    ).scalar_one_or_none()
+# The dossier the device's key made, if any.
+find_by_client_id = idempotency.finder(Dossier, "client_id")
 
 
 # A conflict tells the sender who made the dossier its code, so the outbox can offer to keep

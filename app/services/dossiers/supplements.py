@@ -10,7 +10,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from app.extensions import db
 from app.lib.time import local_today, to_local
 from app.models import Document, Dossier, SupplementRequest
 from app.schemas import flatten_errors
@@ -21,12 +20,8 @@ from app.services.errors import Invalid, TooLarge, WrongStatus
 from app.services.files import claims
 from app.services.files.uploads import human_size
 
-
-def by_key(key: str) -> SupplementRequest | None:
-    """Return the request an answer with this Idempotency-Key went to, if any."""
-    return db.session.execute(
-        db.select(SupplementRequest).filter_by(answer_key=key)
-    ).scalar_one_or_none()
+# The request an answer with this Idempotency-Key went to, if any.
+by_key = idempotency.finder(SupplementRequest, "answer_key")
 
 
 ANSWER = idempotency.Scope(
