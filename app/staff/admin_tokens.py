@@ -1,14 +1,13 @@
 """Admin: tokens of the department API, per agency: issue (shown once), last use, revoke."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.models import Role
 from app.services.catalogue import queries as catalogue
-from app.services.errors import DomainError
 from app.services.integration import tokens
 from app.staff import bp
+from app.staff.admin_secrets import issue_from_form
 from app.web.staff_access import roles_required
 
 
@@ -29,14 +28,7 @@ def api_tokens():
 @roles_required(Role.ADMIN)
 def issue_api_token():
     """Issue a token and show it on this page, once (never in a cookie or a redirect)."""
-    values = {"agency_id": request.form.get("agency_id", ""), "name": request.form.get("name", ""),
-              "scopes": request.form.getlist("scopes")}
-    try:
-        issued = tokens.issue(request.form.get("agency_id", type=int), values["name"], values["scopes"],
-                              current_user.email or current_user.name)
-    except DomainError as exc:
-        return _render(values, exc.details or {}, exc.status, exc.message)
-    return _render({"scopes": ["read"]}, {}, issued=issued)
+    return issue_from_form(_render, tokens.issue, "name", "scopes", fresh={"scopes": ["read"]})
 
 
 @bp.post("/quan-tri/ma-truy-cap/<int:token_id>/thu-hoi")

@@ -4,15 +4,15 @@ An unknown subscription is a NotFound from the service, answered by app/errors.p
 other domain error (its page, its status).
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.models import Role
 from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.services.webhooks import delivery, subscriptions
 from app.staff import bp
+from app.staff.admin_secrets import issue_from_form
 from app.web.staff_access import roles_required
 
 
@@ -34,14 +34,8 @@ def webhooks():
 @roles_required(Role.ADMIN)
 def add_webhook():
     """Add a subscription and show its secret on this page, once."""
-    values = {"agency_id": request.form.get("agency_id", ""), "url": request.form.get("url", ""),
-              "events": request.form.getlist("events")}
-    try:
-        added = subscriptions.add(request.form.get("agency_id", type=int), values["url"], values["events"],
-                                  current_user.email or current_user.name)
-    except DomainError as exc:
-        return _render(values, exc.details or {}, exc.status, exc.message)
-    return _render({"events": list(subscriptions.EVENTS)}, {}, issued=added)
+    return issue_from_form(_render, subscriptions.add, "url", "events",
+                           fresh={"events": list(subscriptions.EVENTS)})
 
 
 @bp.post("/quan-tri/webhook/<int:subscription_id>/doi-khoa")
