@@ -1,5 +1,7 @@
 """POST /api/v1/dossiers/<code>/postal-requests[/<id>/change|cancel]: postal requests from the outbox."""
 
+from collections.abc import Callable
+
 from flask import jsonify, url_for
 
 from app.api import bp
@@ -34,19 +36,21 @@ def create_postal_request(code: str):
     return jsonify(postal_summary(req)), 201 if created else 200
 
 
+def _amend(amendment: Callable[..., PostalRequest], code: str, request_id: int):
+    """A change or a cancellation by the citizen: the same key and proof, the request's summary back."""
+    key, payload, dossier = citizen_write(code)
+    return jsonify(postal_summary(amendment(dossier, request_id, payload, key, Actor.citizen(dossier))))
+
+
 @bp.post("/dossiers/<code>/postal-requests/<int:request_id>/change")
 @limiter.shared_limit(track_limit, scope="track")
 def change_postal_request(code: str, request_id: int):
     """Change the details of a request not yet handed to the post; priced again."""
-    key, payload, dossier = citizen_write(code)
-    req = postal_changes.change(dossier, request_id, payload, key, Actor.citizen(dossier))
-    return jsonify(postal_summary(req))
+    return _amend(postal_changes.change, code, request_id)
 
 
 @bp.post("/dossiers/<code>/postal-requests/<int:request_id>/cancel")
 @limiter.shared_limit(track_limit, scope="track")
 def cancel_postal_request(code: str, request_id: int):
     """Cancel a request not yet handed to the post; `reason` in the body is optional."""
-    key, payload, dossier = citizen_write(code)
-    req = postal_changes.cancel(dossier, request_id, payload, key, Actor.citizen(dossier))
-    return jsonify(postal_summary(req))
+    return _amend(postal_changes.cancel, code, request_id)
