@@ -3,8 +3,8 @@
 import click
 from flask import Flask
 
+from app.cli_agency import agency_named, refusals
 from app.lib.time import to_local
-from app.services.catalogue import queries as catalogue
 from app.services.errors import DomainError
 from app.services.integration import tokens
 
@@ -24,19 +24,14 @@ def register(app: Flask) -> None:
     @click.option("--name", default="", help="What will use it (default: the agency's short name).")
     def create(agency_code: str, scope: str, name: str):
         """Issue a token for an agency and print it, once: only its hash is kept."""
-        agency = catalogue.agency_by_code(agency_code.strip())
-        if agency is None:
-            raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
+        agency = agency_named(agency_code)
         try:
             tokens.parse_scopes(scope)
         except DomainError as exc:
             raise click.BadParameter(exc.message, param_hint="--scope") from None
-        try:
-            name = name or agency.short_name or agency.code
+        name = name or agency.short_name or agency.code
+        with refusals():
             issued = tokens.issue(agency.id, name, scope, "flask api-token")
-        except DomainError as exc:
-            problems = "; ".join(m for msgs in (exc.details or {}).values() for m in msgs)
-            raise click.ClickException(f"{exc.message} {problems}".strip()) from None
         click.echo(f"token {issued.token.id} for {agency.code} ({issued.token.scopes}); "
                    "shown once, keep it now:", err=True)
         click.echo(issued.secret)
@@ -54,8 +49,6 @@ def register(app: Flask) -> None:
     @click.argument("token_id", type=click.IntRange(1, 2**63 - 1))
     def revoke(token_id: int):
         """Revoke a token: its next request is refused."""
-        try:
+        with refusals():
             token = tokens.revoke(token_id)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
         click.echo(f"revoked token {token.id} ({token.name})")

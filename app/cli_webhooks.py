@@ -3,15 +3,9 @@
 import click
 from flask import Flask
 
+from app.cli_agency import agency_named, refusals
 from app.lib.time import to_local
-from app.services.catalogue import queries as catalogue
-from app.services.errors import DomainError
 from app.services.webhooks import subscriptions
-
-
-def _fail(exc: DomainError):
-    problems = "; ".join(m for msgs in (exc.details or {}).values() for m in msgs)
-    return click.ClickException(f"{exc.message} {problems}".strip())
 
 
 def register(app: Flask) -> None:
@@ -26,13 +20,9 @@ def register(app: Flask) -> None:
                   + ", ".join(subscriptions.EVENTS))
     def add(agency_code: str, url: str, events: str):
         """Subscribe an endpoint and print its signing secret, once."""
-        agency = catalogue.agency_by_code(agency_code.strip())
-        if agency is None:
-            raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
-        try:
+        agency = agency_named(agency_code)
+        with refusals():
             added = subscriptions.add(agency.id, url, events, "flask webhook")
-        except DomainError as exc:
-            raise _fail(exc) from None
         click.echo(f"subscription {added.subscription.id} for {agency.code} "
                    f"({added.subscription.events}); secret shown once, keep it now:", err=True)
         click.echo(added.secret)
@@ -50,10 +40,8 @@ def register(app: Flask) -> None:
     @click.argument("subscription_id", type=click.IntRange(1, 2**31 - 1))
     def rotate(subscription_id: int):
         """Give a subscription a new secret (printed); the old one also signs for 24 h."""
-        try:
+        with refusals():
             added = subscriptions.rotate(subscription_id)
-        except DomainError as exc:
-            raise _fail(exc) from None
         click.echo(f"subscription {subscription_id}: new secret (the previous one also signs for 24 h):",
                    err=True)
         click.echo(added.secret)
@@ -62,8 +50,6 @@ def register(app: Flask) -> None:
     @click.argument("subscription_id", type=click.IntRange(1, 2**31 - 1))
     def disable(subscription_id: int):
         """Stop sending to a subscription."""
-        try:
+        with refusals():
             sub = subscriptions.disable(subscription_id)
-        except DomainError as exc:
-            raise _fail(exc) from None
         click.echo(f"disabled subscription {sub.id} ({sub.url})")
