@@ -8,7 +8,6 @@ never opens a person's own dossiers. Nothing else (staff have their own side).
 import hmac
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.lib.identity import normalise_phone
@@ -16,6 +15,7 @@ from app.models import Dossier, Role, User
 from app.services.accounts import memberships, passwords
 from app.services.accounts.passwords import hash_password
 from app.services.errors import Invalid
+from app.services.unique import taken
 
 
 def login_key(login: str) -> str:
@@ -49,12 +49,9 @@ def register(login: str, password: str, name: str, role: str = Role.CITIZEN) -> 
     user = User(email=email, phone=phone, name=name.strip()[:255], role=str(role),
                 password_hash=hash_password(password))
     db.session.add(user)
-    try:
+    with taken(_("Thông tin đăng ký chưa hợp lệ."), "login",
+               _("Email hoặc số điện thoại này đã có tài khoản.")):
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Invalid(_("Thông tin đăng ký chưa hợp lệ."),
-                      {"login": [_("Email hoặc số điện thoại này đã có tài khoản.")]}) from None
     return user
 
 

@@ -7,7 +7,6 @@ organisation's (memberships: services/memberships.py).
 """
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.lib.identity import check_tax_code
@@ -17,6 +16,7 @@ from app.models.organisation import ACTIVE
 from app.schemas.bounded import to_int
 from app.services.accounts import memberships
 from app.services.errors import Invalid, NotFound
+from app.services.unique import taken
 
 MAX_ID = 2**31 - 1
 
@@ -40,12 +40,8 @@ def create(owner: User, tax_code: str, name: str, address: str = "") -> Organisa
     tax_code = tax_code.strip()
     org = Organisation(tax_code=tax_code, name=name.strip()[:255], address=(address or "").strip()[:500])
     db.session.add(org)
-    try:
+    with taken(_("Thông tin tổ chức chưa hợp lệ."), "tax_code", _("Mã số thuế này đã được đăng ký.")):
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Invalid(_("Thông tin tổ chức chưa hợp lệ."),
-                      {"tax_code": [_("Mã số thuế này đã được đăng ký.")]}) from None
     db.session.add(Membership(organisation_id=org.id, user_id=owner.id, login=memberships.login_of(owner),
                               role="owner", status=ACTIVE, accepted_at=utcnow()))
     db.session.commit()
