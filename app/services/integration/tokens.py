@@ -16,6 +16,7 @@ from app.models import Agency, ApiToken, Role
 from app.models.integration import SCOPES
 from app.services.actors import Actor
 from app.services.errors import InsufficientScope, Invalid, NotFound, Unauthorized
+from app.services.integration.agency_form import checked, chosen_agency
 
 PREFIX = "mc_"
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
@@ -43,17 +44,12 @@ def parse_scopes(value) -> list[str]:
 
 def issue(agency_id: int, name: str, scopes, created_by: str = "") -> Issued:
     """Make a token for an agency; the secret is returned here and never stored."""
-    agency = db.session.get(Agency, agency_id) if agency_id else None
-    errors = {}
-    if agency is None:
-        errors["agency_id"] = [_("Vui lòng chọn cơ quan.")]
+    errors: dict[str, list[str]] = {}
+    agency = chosen_agency(agency_id, errors)
     name = (name or "").strip()
     if not name or len(name) > 100:
         errors["name"] = [_("Vui lòng đặt tên cho mã (tối đa 100 ký tự), ví dụ tên phần mềm sẽ dùng nó.")]
-    try:
-        scope_list = parse_scopes(scopes)
-    except Invalid as exc:
-        errors |= exc.details
+    scope_list = checked(parse_scopes, scopes, errors)
     if errors:
         raise Invalid(_("Chưa cấp được mã truy cập."), errors)
     secret = PREFIX + secrets.token_urlsafe(32)

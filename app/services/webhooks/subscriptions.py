@@ -13,6 +13,7 @@ from app.i18n import stored
 from app.lib.time import utcnow
 from app.models import Agency, WebhookDelivery, WebhookSubscription
 from app.services.errors import Invalid, NotFound
+from app.services.integration.agency_form import checked, chosen_agency
 from app.services.webhooks import signing
 from app.services.webhooks.outbound import check_url
 
@@ -39,19 +40,10 @@ def parse_events(value) -> list[str]:
 
 def add(agency_id, url: str, events, created_by: str = "") -> Added:
     """Subscribe an agency's endpoint; the URL is checked (scheme, public address) first."""
-    known = isinstance(agency_id, int) and 0 < agency_id < 2**31
-    agency = db.session.get(Agency, agency_id) if known else None
-    errors = {}
-    if agency is None:
-        errors["agency_id"] = [_("Vui lòng chọn cơ quan.")]
-    try:
-        url = check_url(url)
-    except Invalid as exc:
-        errors |= exc.details
-    try:
-        event_list = parse_events(events)
-    except Invalid as exc:
-        errors |= exc.details
+    errors: dict[str, list[str]] = {}
+    agency = chosen_agency(agency_id, errors)
+    url = checked(check_url, url, errors)
+    event_list = checked(parse_events, events, errors)
     if errors:
         raise Invalid(_("Chưa thêm được địa chỉ nhận sự kiện."), errors)
     secret = signing.new_secret()
