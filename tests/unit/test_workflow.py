@@ -358,3 +358,15 @@ def test_declining_a_withdrawal_is_offered_next_to_stopping(world):
     assert dossier.status == S.SUBMITTED
     with pytest.raises(workflow.WrongStatus):  # once declined, there is nothing left to decline
         workflow.decline_withdrawal(dossier, actors["reception"], "Lần nữa")
+
+
+def test_an_action_is_named_as_a_verb_not_as_the_status_it_leads_to(app):
+    """'Yêu cầu bổ sung' is the status (English: 'Supplement requested'); its button asks."""
+    from flask_babel import force_locale
+
+    from app.models.status import STATUS_LABELS
+    from app.services.workflow.rules import TRANSITIONS
+
+    with app.test_request_context(), force_locale("en"):
+        assert str(TRANSITIONS["request_supplement"].label) == "Request a supplement"
+        assert str(STATUS_LABELS[Status.SUPPLEMENT]) == "Supplement requested"

@@ -86,3 +86,9 @@ def test_the_account_claim_spends_the_same_bucket(app, ctx):
     claim = client.post("/tai-khoan/nhan-ho-so", data={"csrf_token": token, "code": dossier.code,
                                                        "phone": VALID_PHONE, "id_number": "0"})
     assert claim.status_code == 429
+
+
+def test_the_device_list_points_to_the_accounts_dossiers(client):
+    """Signed in on a new phone, the device's list is empty: the page says where they are."""
+    page = client.get("/ho-so-cua-toi").get_data(as_text=True)
+    assert 'href="/tai-khoan"' in page

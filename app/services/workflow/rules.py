@@ -36,7 +36,7 @@ def _t(name, target, label, **by) -> Transition:
 TRANSITIONS = {t.name: t for t in [
     _t("accept", S.ACCEPTED, _l("Tiếp nhận hồ sơ"), reception={S.SUBMITTED}),
     _t("refuse", S.REFUSED, _l("Từ chối tiếp nhận"), reception={S.SUBMITTED}),
-    _t("request_supplement", S.SUPPLEMENT, _l("Yêu cầu bổ sung"),
+    _t("request_supplement", S.SUPPLEMENT, _l("Yêu cầu bổ sung hồ sơ"),  # a verb (status: Yêu cầu bổ sung)
        reception={S.SUBMITTED, S.ACCEPTED}, department={S.PROCESSING}),
     _t("answer_supplement", None, _l("Nhận hồ sơ bổ sung"), citizen={S.SUPPLEMENT},
        reception={S.SUPPLEMENT}),
