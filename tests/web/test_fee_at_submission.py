@@ -204,3 +204,55 @@ def test_the_statement_page_names_the_columns_it_reads_with_the_agencys_own(app,
     words = text(officer.get("/staff/thanh-toan").get_data(as_text=True))
     assert "Số tiền ghi có “Tiền vào TK” (tên cột khai cho cơ quan), hoặc “Số tiền ghi có”" in words
 
+
+
+def _png(payload: str) -> bytes:
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(payload, error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
+
+
+def test_the_mailed_message_carries_the_vietqr_as_an_image_to_open_in_a_banking_app(app, flagged, smtp):
+    from app.services.messaging.delivery import deliver_batch
+    from app.services.payments import fees
+
+    inbox, _controller = smtp
+    code, message = _received(flagged)
+    dossier = message.dossier
+    expected = _png(fees.fee_of(dossier).payload)
+    assert deliver_batch()[0] >= 1
+    mail = next(m for m in inbox.messages if code in m["Subject"])
+    images = [part for part in mail.iter_attachments() if part.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0].get_content() == expected  # the payload of what is owed
+    assert images[0].get_filename() == f"VietQR-{fees.transfer_content(code)}.png"
+    assert "0071000123456" in mail.get_body(("plain",)).get_content()  # the text is still there
+
+
+def test_a_message_sent_after_the_fee_was_paid_carries_no_code(app, flagged, smtp):
+    from app.models import Payment
+    from app.services.messaging.delivery import deliver_batch
+
+    inbox, _controller = smtp
+    code, message = _received(flagged)
+    db.session.add(Payment(dossier_id=message.dossier_id, agency_id=flagged.agency_id,
+                           amount_due=200_000, amount_paid=200_000))
+    db.session.commit()
+    assert deliver_batch()[0] >= 1
+    mail = next(m for m in inbox.messages if code in m["Subject"])
+    assert not [p for p in mail.iter_attachments() if p.get_content_type() == "image/png"]
+
+
+def test_a_message_of_a_procedure_without_the_flag_carries_no_code(app, ctx, smtp):
+    from app.services.messaging.delivery import deliver_batch
+
+    inbox, _controller = smtp
+    agency, proc = department()
+    give_account(agency)
+    code, _message = _received(proc)
+    assert deliver_batch()[0] >= 1
+    mail = next(m for m in inbox.messages if code in m["Subject"])
+    assert not list(mail.iter_attachments())

@@ -6,10 +6,12 @@ the agency that handles the procedure, for what is still due, with the dossier c
 content: that is what `matching` looks for in the bank statement.
 """
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import segno
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -124,3 +126,15 @@ def counter_only(procedure: Procedure) -> bool:
     """Whether the procedure's fee, paid at submission, can only be paid at the counter: its
     agency has no receiving account, so the receipt will carry no transfer."""
     return procedure.fee_at_submission and procedure.fee > 0 and accounts.of(procedure.agency_id) is None
+
+
+def transfer_qr_png(dossier: Dossier, *, asking: bool = False) -> bytes | None:
+    """The VietQR of what the dossier still owes as a PNG for an e-mail, or None if nothing is
+    asked for now (paid meanwhile, no receiving account, nothing due). Drawn when the message
+    goes out, so a fee paid between queueing and sending is not asked for again."""
+    fee = fee_of(dossier, asking=asking)
+    if fee is None or not fee.payload:
+        return None
+    out = io.BytesIO()
+    segno.make(fee.payload, error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
