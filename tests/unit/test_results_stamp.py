@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import pytest
 from fpdf import FPDF
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from app.services.results import certificate, keys, verification
-from app.services.results.signing import sign_pdf
+from app.services.results.signing import run_sync, sign_pdf
 from app.services.results.stamp import verify_url
 from app.services.results.verification import verify
 from tests.result_stamp_helpers import modules_of, printed_url, qr_modules, signature_widget, stamp_lines
@@ -32,7 +32,9 @@ def stamped(ctx):
 def test_pyhankos_own_validation_holds_the_stamped_signature_valid_over_the_whole_file(ctx, stamped):
     [sig] = PdfFileReader(io.BytesIO(stamped)).embedded_signatures
     context = ValidationContext(trust_roots=[certificate.credentials().cert], allow_fetching=False)
-    status = validate_pdf_signature(sig, context)
+    # run_sync: pyHanko's plain validate_pdf_signature calls asyncio.run(), which refuses to run
+    # while the browser tests' Playwright loop runs in this thread (the whole suite, in CI).
+    status = run_sync(async_validate_pdf_signature(sig, context))
     assert status.intact and status.valid and status.trusted and status.bottom_line
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     verdict = verify(stamped)
