@@ -9,10 +9,13 @@ JSON fields (DbInteger). JSON numbers past 64 bits are refused by the parser its
 Lists of objects: when some items fail, marshmallow's valid_data keeps their valid fields
 (a document without its `requirement`), and code reading valid_data for more messages would
 trip on the missing key. WholeItems keeps only the items that passed whole.
+
+Long lists: a list with a known most (the checks of a photo) is refused at once past it
+(Capped), not judged item by item a million times before its length is.
 """
 
 from marshmallow import ValidationError, fields, utils
-from marshmallow.validate import OneOf, Range
+from marshmallow.validate import Length, OneOf, Range
 
 from app.lib.marks import N_
 
@@ -90,3 +93,16 @@ class WholeItems(fields.List):
         if errors:
             raise ValidationError(errors, valid_data=result)
         return result
+
+
+class Capped(fields.List):
+    """A List of at most `most` items, refused with `too_many` before any item is looked at."""
+
+    def __init__(self, inner, most: int, too_many: str, **kwargs):
+        self.most, self.too_many = most, too_many
+        super().__init__(inner, validate=Length(max=most, error=too_many), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if utils.is_collection(value) and len(value) > self.most:
+            raise ValidationError(self.too_many)
+        return super()._deserialize(value, attr, data, **kwargs)

@@ -11,9 +11,10 @@ import math
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, utils, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
 
 from app.lib.marks import N_
+from app.schemas.bounded import Capped
 
 # photo-check.js's names, in its order (the first is what the person was told).
 CHECKS = ("small", "dark", "bright", "glare", "blurry")
@@ -48,19 +49,6 @@ class Figure(fields.Float):
         return float(value)
 
 
-class Bounded(fields.List):
-    """A List refused at once when it is longer than `most`: a million items are not judged one by one."""
-
-    def __init__(self, inner, most: int, **kwargs):
-        self.most = most
-        super().__init__(inner, validate=validate.Length(max=most, error=N_("Quá nhiều lỗi ảnh.")), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if utils.is_collection(value) and len(value) > self.most:
-            raise ValidationError(N_("Quá nhiều lỗi ảnh."))
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
 class PhotoCheckSchema(Schema):
     """The check of one photo: what failed (none when it passed) and the figures it judged by."""
 
@@ -69,10 +57,10 @@ class PhotoCheckSchema(Schema):
 
     error_messages = {"type": N_("Kết quả kiểm tra ảnh không hợp lệ.")}
 
-    issues = Bounded(
+    issues = Capped(
         fields.String(validate=validate.OneOf(CHECKS, error=N_("Không có phép kiểm tra ảnh này.")),
                       error_messages={"invalid": N_("Không có phép kiểm tra ảnh này.")}),
-        most=len(CHECKS), required=True,
+        most=len(CHECKS), too_many=N_("Quá nhiều lỗi ảnh."), required=True,
         error_messages={"required": N_("Kết quả kiểm tra ảnh không hợp lệ."),
                         "null": N_("Kết quả kiểm tra ảnh không hợp lệ."),
                         "invalid": N_("Kết quả kiểm tra ảnh không hợp lệ.")},
@@ -98,7 +86,6 @@ class PhotoCheckSchema(Schema):
         return {k: v for k, v in clean.items() if v is not None}
 
 
-
 class PhotoChecked(Schema):
     """A sent file that may carry its phone's check (a `check` field of PhotoCheckSchema):
     absent or null where it was not checked (a PDF, the counter, an older phone's queued
@@ -109,6 +96,7 @@ class PhotoChecked(Schema):
         if data.get("check") is None:
             data.pop("check", None)
         return data
+
 
 def note(check: dict | None) -> str:
     """What staff read beside a kept photo that failed a check; "" when it passed or was not checked."""
