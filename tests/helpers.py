@@ -26,6 +26,11 @@ def post_dossier(client, body: dict, key: str):
     return client.post("/api/v1/dossiers", json=body, headers={"Idempotency-Key": key})
 
 
+def page_text(html: str) -> str:
+    """A page's words as a person reads them: tags dropped, white space squeezed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "the page has no CSRF token"

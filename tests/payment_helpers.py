@@ -20,6 +20,17 @@ def give_account(agency, **kw) -> BankAccount:
     return account
 
 
+def paid_at_submission():
+    """Sở Tư pháp with a receiving account, and its 200.000 đ procedure paid at submission."""
+    from tests.agency_helpers import department
+
+    agency, proc = department()
+    give_account(agency)
+    proc.fee_at_submission = True
+    db.session.commit()
+    return agency, proc
+
+
 def line(n: int, tid: str, amount, content: str, when: str = "01/12/2026 09:15:00", debit="") -> list:
     """One statement line: a credit of `amount` (or a debit) with `content`."""
     return [n, when, tid, debit, amount, "", content]

@@ -21,16 +21,10 @@ from tests.browser.support import (
 pytestmark = pytest.mark.browser
 
 
-def test_files_sent_before_claims_existed_are_sent_again_and_the_dossier_filed_once(
-        page, context, procedure, app, small_files):
-    puts, answers = [], []
-    page.on("request", lambda r: "/api/v1/blobs/" in r.url and r.method == "PUT"
-            and puts.append(r.url.rsplit("/", 1)[1]))
-    page.on("response", lambda r: r.url.endswith("/api/v1/dossiers") and answers.append(r.status))
-
+def forget_claims_before_the_first_manifest(page, app, answers: list) -> None:
+    """The first time the manifest goes (nothing answered yet), its files are on the server as an
+    older server kept them: rows and files, claimed by nobody (migration 0020 adds no claim)."""
     def as_before_claims(route):
-        # The first time the manifest goes, its files are on the server as an older server kept
-        # them: rows and files, claimed by nobody (migration 0020 adds no claim).
         if not answers:
             with app.app_context():
                 db.session.execute(db.delete(BlobClaim))
@@ -39,6 +33,16 @@ def test_files_sent_before_claims_existed_are_sent_again_and_the_dossier_filed_o
         route.continue_()
 
     page.route("**/api/v1/dossiers", as_before_claims)
+
+
+def test_files_sent_before_claims_existed_are_sent_again_and_the_dossier_filed_once(
+        page, context, procedure, app, small_files):
+    puts, answers = [], []
+    page.on("request", lambda r: "/api/v1/blobs/" in r.url and r.method == "PUT"
+            and puts.append(r.url.rsplit("/", 1)[1]))
+    page.on("response", lambda r: r.url.endswith("/api/v1/dossiers") and answers.append(r.status))
+
+    forget_claims_before_the_first_manifest(page, app, answers)
     open_form(page, procedure)
     fill_apply_form(page, procedure, small_files)
     page.click(SUBMIT)
@@ -78,15 +82,7 @@ def test_a_dossier_queued_offline_whose_files_lost_their_claims_arrives_once(
     answers = []
     page.on("response", lambda r: r.url.endswith("/api/v1/dossiers") and answers.append(r.status))
 
-    def as_before_claims(route):
-        if not answers:
-            with app.app_context():
-                db.session.execute(db.delete(BlobClaim))
-                db.session.commit()
-                db.session.remove()
-        route.continue_()
-
-    page.route("**/api/v1/dossiers", as_before_claims)
+    forget_claims_before_the_first_manifest(page, app, answers)
     context.set_offline(False)  # the `online` event starts the sync
     code = sent_code(page)
     assert answers == [409, 201]

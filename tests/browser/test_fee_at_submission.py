@@ -92,28 +92,13 @@ def long_receipt(app, paid_at_submission):
     """The receipt of a fee-at-submission dossier with a long procedure name and eight photos."""
     from app.extensions import db
     from app.models import Procedure
-    from app.services.dossiers import submissions
-    from app.services.dossiers.tracking import access_token
-    from app.services.files import blobs
-    from app.services.files.uploads import inspect
-    from tests.browser.test_journeys_print import LONG_NAME
-    from tests.factories import jpeg_bytes, manifest, new_key
+    from tests.browser.test_journeys_print import LONG_NAME, file_eight_photos
 
     with app.app_context():
         proc = db.session.execute(
             db.select(Procedure).filter_by(code=paid_at_submission["code"])).scalar_one()
         proc.name = LONG_NAME
-        docs = [(n % 2, jpeg_bytes(color=(20 * n, 10, 200 - 20 * n))) for n in range(8)]
-        for _i, data in docs:
-            blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
-        db.session.commit()
-        body = manifest(proc, docs)
-        for n, doc in enumerate(body["documents"]):
-            doc["name"] = f"anh-chup-giay-to-so-{n + 1}-mat-truoc-va-mat-sau.jpg"
-        dossier, _created = submissions.create_dossier(body, new_key())
-        url = f"/ho-so/{dossier.code}/bien-nhan?t={access_token(dossier)}"
-        db.session.remove()
-        return url
+        return file_eight_photos(proc, requirements=2)[1]
 
 
 def test_the_receipt_prints_the_transfer_and_both_qr_codes_on_one_a5_page(page, long_receipt):

@@ -43,26 +43,31 @@ def printed(page, url: str, shot: str) -> int:
 @pytest.fixture
 def heavy_dossier(app):
     """A dossier as long as they come: the longest name, five requirements, eight photos."""
-    from app.services.dossiers import submissions
-    from app.services.files import blobs
-    from app.services.files.uploads import inspect
-
     with app.app_context():
         proc = make_procedure(make_agency(name=AGENCY), name=LONG_NAME)
         proc.requirements += [Requirement(position=n, name=f"Giấy tờ {n}", mandatory=False) for n in (3, 4)]
         db.session.commit()
-        docs = [(n % 5, jpeg_bytes(color=(20 * n, 10, 200 - 20 * n))) for n in range(8)]
-        for _i, data in docs:
-            blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
-        db.session.commit()
-        body = manifest(proc, docs)
-        for n, doc in enumerate(body["documents"]):
-            doc["name"] = f"anh-chup-giay-to-so-{n + 1}-mat-truoc-va-mat-sau.jpg"
-        dossier, _created = submissions.create_dossier(body, new_key())
-        url = f"/ho-so/{dossier.code}/bien-nhan?t={access_token(dossier)}"
-        code = dossier.code
-        db.session.remove()
-        return code, url
+        return file_eight_photos(proc, requirements=5)
+
+
+def file_eight_photos(proc, requirements: int) -> tuple[str, str]:
+    """File a dossier of eight photos with long names over the first `requirements` of `proc`
+    (in an app context): its code and its receipt's address."""
+    from app.services.dossiers import submissions
+    from app.services.files import blobs
+    from app.services.files.uploads import inspect
+
+    docs = [(n % requirements, jpeg_bytes(color=(20 * n, 10, 200 - 20 * n))) for n in range(8)]
+    for _i, data in docs:
+        blobs.save_blob(data, inspect(data, 10 * 1024 * 1024))
+    db.session.commit()
+    body = manifest(proc, docs)
+    for n, doc in enumerate(body["documents"]):
+        doc["name"] = f"anh-chup-giay-to-so-{n + 1}-mat-truoc-va-mat-sau.jpg"
+    dossier, _created = submissions.create_dossier(body, new_key())
+    code, url = dossier.code, f"/ho-so/{dossier.code}/bien-nhan?t={access_token(dossier)}"
+    db.session.remove()
+    return code, url
 
 
 def test_the_receipt_prints_on_one_a5_page_with_its_qr_code(page, heavy_dossier):

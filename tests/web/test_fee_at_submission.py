@@ -16,25 +16,16 @@ from app.services.files import blobs
 from app.services.files.uploads import inspect
 from tests.agency_helpers import department
 from tests.factories import jpeg_bytes, make_user, manifest, new_key, pdf_bytes
-from tests.helpers import csrf_token, fresh_client, sign_in
-from tests.payment_helpers import give_account
+from tests.helpers import csrf_token, fresh_client, page_text, sign_in
+from tests.payment_helpers import give_account, paid_at_submission
 from tests.web.test_apply_form import form_for
 
 SENTENCE = "Nộp ngay khi nộp hồ sơ, bằng chuyển khoản"
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 @pytest.fixture
 def flagged(ctx):
-    """Sở Tư pháp with a receiving account, and its 200.000 đ procedure paid at submission."""
-    agency, proc = department()
-    give_account(agency)
-    proc.fee_at_submission = True
-    db.session.commit()
-    return proc
+    return paid_at_submission()[1]
 
 
 def apply_and_open_receipt(app, proc) -> str:
@@ -54,7 +45,7 @@ def the_code(html: str) -> str:
 
 def test_the_receipt_of_a_fee_at_submission_dossier_shows_the_vietqr_and_the_transfer(app, flagged):
     html = apply_and_open_receipt(app, flagged)
-    code, words = the_code(html), text(html)
+    code, words = the_code(html), page_text(html)
     assert "Nộp phí, lệ phí bằng chuyển khoản" in words
     assert "Thủ tục này nộp phí, lệ phí ngay khi nộp hồ sơ, bằng chuyển khoản." in words
     for said in ("Số tiền cần nộp 200.000 đ", "Ngân hàng Vietcombank", "Số tài khoản 0071000123456",
@@ -73,7 +64,7 @@ def test_the_receipt_without_the_flag_shows_no_transfer(app, ctx):
     give_account(agency)
     html = apply_and_open_receipt(app, proc)
     assert 'class="vietqr"' not in html and 'id="payment"' not in html
-    assert "Phí, lệ phí 200.000 đ" in text(html)  # the fee is still named
+    assert "Phí, lệ phí 200.000 đ" in page_text(html)  # the fee is still named
 
 
 def test_a_free_procedure_with_the_flag_shows_no_transfer(app, flagged):
@@ -87,7 +78,7 @@ def test_the_receipt_without_an_account_sends_the_applicant_to_the_counter(app, 
     _agency, proc = department()
     proc.fee_at_submission = True
     db.session.commit()
-    words = text(apply_and_open_receipt(app, proc))
+    words = page_text(apply_and_open_receipt(app, proc))
     assert "Vui lòng nộp phí tại quầy của Trung tâm." in words and 'vietqr' not in words
 
 
@@ -133,11 +124,11 @@ def test_the_receipt_message_without_the_flag_says_nothing_of_a_transfer(ctx):
 
 
 def test_the_procedure_page_says_the_fee_is_paid_at_submission(client, flagged):
-    assert SENTENCE in text(client.get(f"/thu-tuc/{flagged.code}").get_data(as_text=True))
-    assert SENTENCE in text(client.get(f"/thu-tuc/{flagged.code}/nop").get_data(as_text=True))
+    assert SENTENCE in page_text(client.get(f"/thu-tuc/{flagged.code}").get_data(as_text=True))
+    assert SENTENCE in page_text(client.get(f"/thu-tuc/{flagged.code}/nop").get_data(as_text=True))
     flagged.fee_at_submission = False
     db.session.commit()
-    assert SENTENCE not in text(client.get(f"/thu-tuc/{flagged.code}").get_data(as_text=True))
+    assert SENTENCE not in page_text(client.get(f"/thu-tuc/{flagged.code}").get_data(as_text=True))
 
 
 def admin_client(app):
@@ -195,13 +186,13 @@ def test_the_statement_page_names_the_columns_it_reads_with_the_agencys_own(app,
     account = give_account(agency)
     officer = fresh_client(app)
     sign_in(officer, make_user(Role.DEPARTMENT, agency=agency))
-    words = text(officer.get("/staff/thanh-toan").get_data(as_text=True))
+    words = page_text(officer.get("/staff/thanh-toan").get_data(as_text=True))
     for said in ("Mã giao dịch “Số tham chiếu”", "Ngày giao dịch “Ngày giao dịch”",
                  "Số tiền ghi có “Số tiền ghi có”", "Nội dung “Nội dung”"):
         assert said in words
     account.columns = {"amount": "Tiền vào TK"}
     db.session.commit()
-    words = text(officer.get("/staff/thanh-toan").get_data(as_text=True))
+    words = page_text(officer.get("/staff/thanh-toan").get_data(as_text=True))
     assert "Số tiền ghi có “Tiền vào TK” (tên cột khai cho cơ quan), hoặc “Số tiền ghi có”" in words
 
 

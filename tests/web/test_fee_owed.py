@@ -15,26 +15,17 @@ from app.services import workflow
 from app.services.actors import Actor
 from tests.agency_helpers import RECEPTION, department, processing
 from tests.factories import make_dossier, make_user
-from tests.helpers import fresh_client, sign_in
-from tests.payment_helpers import give_account
+from tests.helpers import fresh_client, page_text, sign_in
+from tests.payment_helpers import give_account, paid_at_submission
 from tests.postal_helpers import resolved
 from tests.web.test_payments import tracked
 
 WARNING = "Hồ sơ chưa nộp đủ phí, lệ phí (còn 200.000 đ)."
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 @pytest.fixture
 def flagged(ctx):
-    """Sở Tư pháp with a receiving account, and its 200.000 đ procedure paid at submission."""
-    agency, proc = department()
-    give_account(agency)
-    proc.fee_at_submission = True
-    db.session.commit()
-    return agency, proc
+    return paid_at_submission()
 
 
 def staff_page(app, dossier, role=Role.RECEPTION) -> str:
@@ -59,22 +50,22 @@ def test_reception_sees_the_fee_unpaid_and_a_warning_on_accept_and_forward(app, 
     _agency, proc = flagged
     dossier = make_dossier(proc)
     html = staff_page(app, dossier)
-    words = text(html)
+    words = page_text(html)
     assert "Số tiền phải nộp 200.000 đ (nộp khi nộp hồ sơ)" in words
     assert "Đã nhận 0 đ" in words and "Tình trạng Chưa nộp (còn 200.000 đ)" in words
-    assert WARNING in text(form_of(html, "accept"))
-    assert WARNING not in text(form_of(html, "refuse"))  # refusing owes nothing
+    assert WARNING in page_text(form_of(html, "accept"))
+    assert WARNING not in page_text(form_of(html, "refuse"))  # refusing owes nothing
     workflow.accept(dossier, RECEPTION, version=dossier.version)
-    assert WARNING in text(form_of(staff_page(app, dossier), "forward"))
+    assert WARNING in page_text(form_of(staff_page(app, dossier), "forward"))
 
 
 def test_the_department_is_warned_before_it_resolves_and_reception_before_it_returns(app, flagged):
     agency, proc = flagged
     dossier = processing(proc)
-    assert WARNING in text(form_of(staff_page(app, dossier, Role.DEPARTMENT), "resolve"))
+    assert WARNING in page_text(form_of(staff_page(app, dossier, Role.DEPARTMENT), "resolve"))
     dossier = resolved(make_dossier(proc), "counter")
     html = staff_page(app, dossier)
-    assert dossier.status == Status.RESOLVED and WARNING in text(form_of(html, "return_counter"))
+    assert dossier.status == Status.RESOLVED and WARNING in page_text(form_of(html, "return_counter"))
     # A warning, not a block: the officer may hold a paper receipt.
     workflow.return_result(dossier, Actor.of(make_user("reception")), "counter", version=dossier.version)
     assert dossier.status == Status.RETURNED
@@ -85,7 +76,7 @@ def test_a_paid_fee_is_said_paid_and_warns_no_one(app, flagged):
     dossier = make_dossier(proc)
     pay(dossier, 200000, paid=True)
     html = staff_page(app, dossier)
-    words = text(html)
+    words = page_text(html)
     assert "Tình trạng Đã nộp đủ" in words and "Đã nhận 200.000 đ — ngày" in words
     assert "chưa nộp đủ phí" not in words
 
@@ -95,15 +86,15 @@ def test_a_part_payment_is_said_short_with_what_remains(app, flagged):
     dossier = make_dossier(proc)
     pay(dossier, 150000, paid=False)
     html = staff_page(app, dossier)
-    assert "Tình trạng Nộp thiếu (còn 50.000 đ)" in text(html)
-    assert "Hồ sơ chưa nộp đủ phí, lệ phí (còn 50.000 đ)." in text(form_of(html, "accept"))
+    assert "Tình trạng Nộp thiếu (còn 50.000 đ)" in page_text(html)
+    assert "Hồ sơ chưa nộp đủ phí, lệ phí (còn 50.000 đ)." in page_text(form_of(html, "accept"))
 
 
 def test_an_excess_is_said_and_a_free_procedure_has_no_fee_box(app, flagged):
     _agency, proc = flagged
     dossier = make_dossier(proc)
     pay(dossier, 250000, paid=True)
-    assert "Tình trạng Nộp thừa" in text(staff_page(app, dossier))
+    assert "Tình trạng Nộp thừa" in page_text(staff_page(app, dossier))
     proc.fee = 0
     free = make_dossier(proc)
     assert 'id="fee"' not in staff_page(app, free)
@@ -114,7 +105,8 @@ def test_a_fee_asked_in_status_6_is_shown_to_staff_without_the_submission_warnin
     give_account(agency)
     dossier = processing(proc)
     html = staff_page(app, dossier, Role.DEPARTMENT)
-    assert "Tình trạng Chưa nộp (còn 200.000 đ)" in text(html) and "(nộp khi nộp hồ sơ)" not in text(html)
+    words = page_text(html)
+    assert "Tình trạng Chưa nộp (còn 200.000 đ)" in words and "(nộp khi nộp hồ sơ)" not in words
     assert "chưa nộp đủ phí" not in html
 
 
@@ -125,10 +117,10 @@ def test_the_applicant_keeps_the_transfer_when_resolved_and_the_state_once_retur
     html = client.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
     assert dossier.status == Status.RESOLVED
     assert "Nộp phí, lệ phí bằng chuyển khoản" in html and 'class="vietqr"' in html
-    assert "Số tài khoản 0071000123456" in text(html)
+    assert "Số tài khoản 0071000123456" in page_text(html)
     workflow.return_result(dossier, Actor.of(make_user("reception")), "counter", version=dossier.version)
     html = client.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
-    words = text(html)
+    words = page_text(html)
     assert 'id="payment"' in html and "Chưa nộp" in words and "Số tiền cần nộp 200.000 đ" in words
     assert 'class="vietqr"' not in html and "0071000123456" not in html
 
@@ -146,10 +138,10 @@ def test_without_an_account_the_procedure_and_apply_pages_say_the_counter(client
     proc.fee_at_submission = True
     db.session.commit()
     for url in (f"/thu-tuc/{proc.code}", f"/thu-tuc/{proc.code}/nop"):
-        words = text(client.get(url).get_data(as_text=True))
+        words = page_text(client.get(url).get_data(as_text=True))
         assert "Nộp ngay khi nộp hồ sơ. Vui lòng nộp phí tại quầy của Trung tâm." in words
         assert "VietQR" not in words and "bằng chuyển khoản" not in words
     give_account(agency)
-    words = text(client.get(f"/thu-tuc/{proc.code}").get_data(as_text=True))
+    words = page_text(client.get(f"/thu-tuc/{proc.code}").get_data(as_text=True))
     assert "bằng chuyển khoản: giấy tiếp nhận có mã VietQR" in words and "tại quầy" not in words
 

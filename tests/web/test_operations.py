@@ -1,9 +1,12 @@
 """What a deployer relies on: request ids, readiness, metrics behind a token."""
 
+import io
 import json
 import logging
 
-from app.observability import JsonFormatter
+import pytest
+
+from app.observability import BatchedStreamHandler, JsonFormatter
 
 
 def test_request_id_is_echoed_or_made(client):
@@ -56,46 +59,41 @@ def test_each_line_has_its_own_second_though_the_stamp_is_kept_for_the_next():
     assert stamps == [expected[0], expected[0], expected[1]]
 
 
-def test_request_lines_are_written_in_batches_and_warnings_at_once():
-    import io
-
-    from app.observability import BatchedStreamHandler
-
-    stream = io.StringIO()
-    handler = BatchedStreamHandler(stream, seconds=60)
-    log = logging.getLogger("test.batched")
-    log.handlers[:], log.propagate = [handler], False
+@pytest.fixture
+def batched():
+    """A logger of its own writing through a BatchedStreamHandler into a string: (make, stream)."""
+    stream, log = io.StringIO(), logging.getLogger("test.batched")
+    log.propagate = False
     log.setLevel(logging.INFO)
-    try:
-        log.info("first request")
-        log.info("second request")
-        assert stream.getvalue() == ""  # waiting: no write per request
-        log.warning("something went wrong")  # at once, after what waited, in order
-        assert stream.getvalue().splitlines() == ["first request", "second request", "something went wrong"]
-        log.info("third request")
-        handler.flush()  # a normal stop (logging.shutdown) flushes what waits
-        assert stream.getvalue().splitlines()[-1] == "third request"
-        small = BatchedStreamHandler(stream, seconds=60, max_bytes=10)
-        log.handlers[:] = [small]
-        log.info("a line longer than ten bytes")
-        assert stream.getvalue().splitlines()[-1] == "a line longer than ten bytes"
-    finally:
-        log.handlers[:] = []
+
+    def make(**options) -> tuple[logging.Logger, BatchedStreamHandler]:
+        handler = BatchedStreamHandler(stream, **options)
+        log.handlers[:] = [handler]
+        return log, handler
+
+    yield make, stream
+    log.handlers[:] = []
 
 
-def test_a_quiet_spell_still_gets_its_lines_written():
-    import io
+def test_request_lines_are_written_in_batches_and_warnings_at_once(batched):
+    make, stream = batched
+    log, handler = make(seconds=60)
+    log.info("first request")
+    log.info("second request")
+    assert stream.getvalue() == ""  # waiting: no write per request
+    log.warning("something went wrong")  # at once, after what waited, in order
+    assert stream.getvalue().splitlines() == ["first request", "second request", "something went wrong"]
+    log.info("third request")
+    handler.flush()  # a normal stop (logging.shutdown) flushes what waits
+    assert stream.getvalue().splitlines()[-1] == "third request"
+    log, _small = make(seconds=60, max_bytes=10)
+    log.info("a line longer than ten bytes")
+    assert stream.getvalue().splitlines()[-1] == "a line longer than ten bytes"
 
-    from app.observability import BatchedStreamHandler
 
-    stream = io.StringIO()
-    handler = BatchedStreamHandler(stream, seconds=0.05)
-    log = logging.getLogger("test.quiet")
-    log.handlers[:], log.propagate = [handler], False
-    log.setLevel(logging.INFO)
-    try:
-        log.info("the only request for a while")
-        handler._timer.join(5)  # the timer that writes it, not a sleep
-        assert stream.getvalue() == "the only request for a while\n"
-    finally:
-        log.handlers[:] = []
+def test_a_quiet_spell_still_gets_its_lines_written(batched):
+    make, stream = batched
+    log, handler = make(seconds=0.05)
+    log.info("the only request for a while")
+    handler._timer.join(5)  # the timer that writes it, not a sleep
+    assert stream.getvalue() == "the only request for a while\n"

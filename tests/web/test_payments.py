@@ -13,7 +13,7 @@ from app.models import BankAccount, BankCredit, Payment, Role, Status
 from app.services import workflow
 from tests.agency_helpers import department, officer_of, processing
 from tests.factories import VALID_PHONE, make_user
-from tests.helpers import csrf_token, fresh_client, sign_in
+from tests.helpers import csrf_token, fresh_client, page_text, sign_in
 from tests.payment_helpers import csv_bytes, give_account, line, xlsx_bytes
 
 
@@ -54,15 +54,11 @@ def upload(client, data: bytes, name: str = "sao-ke.csv"):
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_citizen_sees_amount_account_content_and_qr_then_paid(app, waiting):
     agency, dossier = waiting
     citizen = tracked(app, dossier)
     page = citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
-    words = text(page)
+    words = page_text(page)
     assert "200.000 đ" in words and "0071000123456" in words and "SO TU PHAP TINH TAY NINH" in words
     assert f"Nội dung chuyển khoản {dossier.code}" in words and "Vietcombank" in words
     svg = re.search(r'<svg role="img"[^>]*class="vietqr".*?</svg>', page, re.S)
@@ -74,9 +70,9 @@ def test_citizen_sees_amount_account_content_and_qr_then_paid(app, waiting):
     response = upload(officer, csv_bytes([line(1, "FT26335001", "200.000", f"IBFT {dossier.code} nop phi")]))
     assert response.status_code == 303
     page = officer.get("/staff/thanh-toan").get_data(as_text=True)
-    assert "1 hồ sơ đã nộp đủ" in text(page)
+    assert "1 hồ sơ đã nộp đủ" in page_text(page)
 
-    words = text(citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True))
+    words = page_text(citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True))
     assert "Đã thanh toán 200.000 đ — ngày 09:15 01/12/2026" in words
     assert 'class="vietqr"' not in citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
     db.session.refresh(dossier)
@@ -117,10 +113,10 @@ def test_importing_the_same_file_twice_says_nothing_changed(app, waiting):
     data = xlsx_bytes([[1, "01/12/2026 10:00:00", "TX1", None, 200000, None, dossier.code],
                        [2, "01/12/2026 10:05:00", "TX2", None, 30000, None, "ung ho"]])
     assert upload(officer, data, "sao-ke.xlsx").status_code == 303
-    first = text(officer.get("/staff/thanh-toan").get_data(as_text=True))
+    first = page_text(officer.get("/staff/thanh-toan").get_data(as_text=True))
     assert "Đã nhập 2 khoản mới" in first and "1 khoản chưa khớp hồ sơ" in first
     assert upload(officer, data, "sao-ke.xlsx").status_code == 303
-    again = text(officer.get("/staff/thanh-toan").get_data(as_text=True))
+    again = page_text(officer.get("/staff/thanh-toan").get_data(as_text=True))
     assert "Tệp đã được nhập trước đó: cả 2 khoản đều đã có, không thay đổi gì." in again
     assert db.session.query(BankCredit).count() == 2
 
@@ -140,7 +136,7 @@ def test_bad_files_get_a_vietnamese_reason_and_change_nothing(app, waiting, data
     officer = officer_client(app, agency)
     response = upload(officer, data, name)
     assert response.status_code == status
-    assert says in text(response.get_data(as_text=True))
+    assert says in page_text(response.get_data(as_text=True))
     assert db.session.query(BankCredit).count() == 0
     db.session.refresh(dossier)
     assert dossier.status == Status.AWAITING_PAYMENT
@@ -181,7 +177,7 @@ def test_another_agencys_officer_cannot_import_into_or_decide_for_us(app, waitin
     other, _proc = department("000.02.00.H40", "Sở Xây dựng", "1.000001")
     theirs = officer_client(app, other)
     page = theirs.get("/staff/thanh-toan").get_data(as_text=True)
-    assert "T1" not in text(page) and dossier.code not in page
+    assert "T1" not in page_text(page) and dossier.code not in page
     token = csrf_token(page)
     for url, form in [(f"/staff/thanh-toan/khoan/{credit.id}/gan", {"code": dossier.code}),
                       (f"/staff/thanh-toan/khoan/{credit.id}/bo-qua", {"note": "x"}),
@@ -255,7 +251,7 @@ def test_a_statement_with_dates_only_shows_the_day_paid_and_no_made_up_time(app,
     officer = officer_client(app, agency)
     line_ = line(1, "FT26335009", "200.000", f"{dossier.code} nop phi", when="01/12/2026")
     assert upload(officer, csv_bytes([line_])).status_code == 303
-    words = text(citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True))
+    words = page_text(citizen.get(f"/ho-so/{dossier.code}").get_data(as_text=True))
     assert "Đã thanh toán 200.000 đ — ngày 01/12/2026." in words and "00:00" not in words
 
 
@@ -263,7 +259,7 @@ def test_with_no_receiving_account_the_page_sends_the_citizen_to_the_counter_now
     agency, proc = department()  # no give_account: the administrator has not set one yet
     dossier = processing(proc)
     workflow.request_payment(dossier, officer_of(agency), version=dossier.version)
-    words = text(tracked(app, dossier).get(f"/ho-so/{dossier.code}").get_data(as_text=True))
+    words = page_text(tracked(app, dossier).get(f"/ho-so/{dossier.code}").get_data(as_text=True))
     assert "Hồ sơ đang chờ bạn nộp phí tại quầy của Trung tâm để được tiếp tục xử lý." in words
     assert "bằng chuyển khoản" not in words and "khi đến nhận kết quả" not in words
     assert "200.000 đ" in words and "sao kê" not in words
