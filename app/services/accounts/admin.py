@@ -3,10 +3,10 @@
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Agency, Holiday, Procedure, Role, User
+from app.services import unique
 from app.services.accounts import passwords
 from app.services.accounts.passwords import hash_password
 from app.services.catalogue.procedures import search_text_for
@@ -70,12 +70,9 @@ def save_agency(agency_id: int | None, values: dict) -> Agency:
     db.session.add(agency)
     for proc in agency.procedures:  # catalogue search matches the agency's names too
         proc.search_text = search_text_for(proc, agency)
-    try:
+    # The same code saved by another admin a moment ago: the key refuses it.
+    with unique.taken(_("Chưa lưu được cơ quan."), "code", _("Mã này đã được dùng cho cơ quan khác.")):
         db.session.commit()
-    except IntegrityError:  # the same code saved by another admin a moment ago
-        db.session.rollback()
-        raise Invalid(_("Chưa lưu được cơ quan."),
-                      {"code": [_("Mã này đã được dùng cho cơ quan khác.")]}) from None
     return agency
 
 

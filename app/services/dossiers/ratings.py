@@ -29,8 +29,7 @@ def _content(level: int, comment: str, officer_id: int | None) -> str:
 
 # A rating keeps no digest of its payload: what it remembers is its content.
 RATING = idempotency.Scope(
-    "rating", find=lambda key: db.session.execute(
-        db.select(Rating).filter_by(client_key=key)).scalar_one_or_none(),
+    "rating", find=idempotency.finder(Rating, "client_key"),
     fingerprint=lambda r: _content(r.level, r.comment, r.officer_id),
     message=lambda: _("Mã gửi này đã được dùng cho một đánh giá khác."))
 

@@ -65,8 +65,7 @@ def preview(req: PostalRequest, clean: dict) -> list[tuple[str, str, str]]:
 
 
 CHANGE = idempotency.Scope(
-    "postal_change", find=lambda key: db.session.execute(
-        db.select(PostalChange).filter_by(client_key=key)).scalar_one_or_none(),
+    "postal_change", find=idempotency.finder(PostalChange, "client_key"),
     fingerprint=lambda done: f"{done.kind}:{done.payload_hash}",
     message=lambda: _("Mã gửi này đã được dùng cho một yêu cầu khác. "
                       "Yêu cầu này chưa được gửi; vui lòng kiểm tra lại."))

@@ -75,8 +75,7 @@ def validate(dossier: Dossier, payload: dict) -> dict:
 
 
 POSTAL = idempotency.Scope(
-    "postal", find=lambda key: db.session.execute(
-        db.select(PostalRequest).filter_by(client_key=key)).scalar_one_or_none(),
+    "postal", find=idempotency.finder(PostalRequest, "client_key"),
     fingerprint=lambda req: req.payload_hash,
     message=lambda: _("Mã gửi này đã được dùng cho một yêu cầu khác. "
                       "Yêu cầu này chưa được gửi; vui lòng kiểm tra lại."))
