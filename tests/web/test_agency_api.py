@@ -238,7 +238,8 @@ def _import_body(world, **kw) -> dict:
 
 
 def test_an_imported_dossier_is_processing_at_the_department_and_counted_in_the_report(client, world):
-    body = _import_body(world, received_at=f"{local_today().isoformat()}T00:30:00+07:00")
+    # The first second of today in Vietnam: never in the future (00:30 was, from 17:00 to 17:30 UTC).
+    body = _import_body(world, received_at=f"{local_today().isoformat()}T00:00:00+07:00")
     headers = bearer(world["token"]) | {"Idempotency-Key": "HT-2026-000123"}
     made = client.post("/api/v1/agency/dossiers", json=body, headers=headers)
     assert made.status_code == 201, made.json
